@@ -1,0 +1,1 @@
+"""Practice simulator for couples therapists."""
