@@ -18,8 +18,10 @@ app = typer.Typer(
 
 # Modules under trainer.cli that add commands; each defines `register(app)`.
 COMMAND_MODULES = [
+    "accounts",
     "library",
     "transcripts",
+    "simulation",
 ]
 
 for _name in COMMAND_MODULES:

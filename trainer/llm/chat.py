@@ -302,7 +302,7 @@ def call_with_retries(
             return fn()
         except LLMUnavailable:
             raise
-        except Exception as exc:  # noqa: BLE001 - everything becomes one clear error
+        except Exception as exc:
             will_retry = attempt < attempts and is_retryable(classify(exc))
             if on_error is not None:
                 on_error(exc, attempt, will_retry)

@@ -88,7 +88,7 @@ class LLMClient:
     def _model_or_unavailable(self, getter: Callable[[], BaseChatModel]) -> BaseChatModel:
         try:
             return getter()
-        except Exception as exc:  # noqa: BLE001 - e.g. offline profile, missing model
+        except Exception as exc:
             raise unavailable(exc, attempts=0, what="LLM setup") from exc
 
     def complete(self, messages: Sequence[BaseMessage], *, label: str = "complete") -> str:
@@ -124,7 +124,7 @@ class LLMClient:
                         yield text
             except GeneratorExit:
                 raise
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:
                 will_retry = (not pieces and attempt < self.attempts
                               and is_retryable(classify(exc)))
                 if self.on_error is not None:

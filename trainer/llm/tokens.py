@@ -29,7 +29,7 @@ _FIM_SUFFIX, _ENDOFPROMPT = "<|fim_suffix|>", "<|endofprompt|>"
 _SPECS: dict[str, dict[str, Any]] = {
     "cl100k_base": {
         "hash": "223921b76ee99bde995b7ff738513eef100fb51d18c93597a113bcffe865b2a7",
-        "pat_str": r"""'(?i:[sdmt]|ll|ve|re)|[^\r\n\p{L}\p{N}]?+\p{L}++|\p{N}{1,3}+| ?[^\s\p{L}\p{N}]++[\r\n]*+|\s++$|\s*[\r\n]|\s+(?!\S)|\s""",  # noqa: E501
+        "pat_str": r"""'(?i:[sdmt]|ll|ve|re)|[^\r\n\p{L}\p{N}]?+\p{L}++|\p{N}{1,3}+| ?[^\s\p{L}\p{N}]++[\r\n]*+|\s++$|\s*[\r\n]|\s+(?!\S)|\s""",
         "special_tokens": {
             _ENDOFTEXT: 100257,
             _FIM_PREFIX: 100258,
@@ -40,10 +40,10 @@ _SPECS: dict[str, dict[str, Any]] = {
     },
     "o200k_base": {
         "hash": "446a9538cb6c348e3516120d7c08b09f57c36495e2acfffe59a5bf8b0cfb1a2d",
-        "pat_str": "|".join(
+        "pat_str": "|".join(  # noqa: FLY002 - kept as in tiktoken_ext, for review
             [
-                r"""[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]*[\p{Ll}\p{Lm}\p{Lo}\p{M}]+(?i:'s|'t|'re|'ve|'m|'ll|'d)?""",  # noqa: E501
-                r"""[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]+[\p{Ll}\p{Lm}\p{Lo}\p{M}]*(?i:'s|'t|'re|'ve|'m|'ll|'d)?""",  # noqa: E501
+                r"""[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]*[\p{Ll}\p{Lm}\p{Lo}\p{M}]+(?i:'s|'t|'re|'ve|'m|'ll|'d)?""",
+                r"""[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]+[\p{Ll}\p{Lm}\p{Lo}\p{M}]*(?i:'s|'t|'re|'ve|'m|'ll|'d)?""",
                 r"""\p{N}{1,3}""",
                 r""" ?[^\s\p{L}\p{N}]+[\r\n/]*""",
                 r"""\s*[\r\n]+""",
@@ -116,6 +116,9 @@ def count_tokens(text: str, model: str | None = None) -> int:
     return len(encoding_for_model(model).encode(text or "", disallowed_special=()))
 
 
+_LC_ROLES = {"human": "user", "ai": "assistant", "AIMessageChunk": "assistant"}
+
+
 def _role_and_content(message: Any) -> tuple[str, str, str | None]:
     """(role, text, name) from a LangChain message or an OpenAI-style dict."""
     if isinstance(message, Mapping):
@@ -124,6 +127,7 @@ def _role_and_content(message: Any) -> tuple[str, str, str | None]:
         name = message.get("name")
     else:
         role = str(getattr(message, "type", "user"))
+        role = _LC_ROLES.get(role, role)
         content = getattr(message, "content", "")
         name = getattr(message, "name", None)
     if not isinstance(content, str):  # content blocks: count their text parts

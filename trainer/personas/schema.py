@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 CycleRole = Literal["pursuer", "withdrawer"]
 Difficulty = Literal["beginner", "intermediate", "advanced"]
@@ -142,8 +142,20 @@ class Couple(_Strict):
     opening: list[ScriptedLine] = Field(min_length=1)
     engine: dict[str, Any] = Field(default_factory=dict)  # overrides of trainer/engine/rules.yaml
 
+    @field_validator("engine")
+    @classmethod
+    def _engine_overrides_valid(cls, value: dict[str, Any]) -> dict[str, Any]:
+        from trainer.datafile import describe_validation_error
+        from trainer.personas.rules import build_rules
+
+        try:
+            build_rules(value)
+        except ValidationError as exc:
+            raise ValueError(describe_validation_error(exc)) from None
+        return value
+
     @model_validator(mode="after")
-    def _names_consistent(self) -> "Couple":
+    def _names_consistent(self) -> Couple:
         names = [p.name for p in self.partners]
         if names[0].lower() == names[1].lower():
             raise ValueError("partners: the two partners need different names")

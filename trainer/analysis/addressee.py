@@ -1,0 +1,126 @@
+"""Who the therapist speaks to, and which partner a remark is about.
+
+Addressed: names used as vocatives ("Marc, ..."), everyone for "you both" /
+"each of you", the partner *not* named when "you" sits next to a third-person
+name, otherwise the client who just spoke. `about` resolves the reference
+nearest to a cue: "you/your" -> the addressed partner, a name -> that
+partner, "he/she" -> the partner who is not addressed.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Sequence
+
+_BOTH = re.compile(
+    r"\b(?:you both|both of you|each of you|you two|the two of you|either of you|"
+    r"both your|you each|you guys|you folks|all of you|the both of you|each one of you)\b",
+    re.I,
+)
+_SECOND = re.compile(r"\b(?:you|your|you're|you've|you'd|you'll|yours|yourself)\b", re.I)
+_THIRD = re.compile(r"\b(?:he|him|his|he's|himself|she|her|hers|she's|herself)\b", re.I)
+_LEADS = r"(?:and|so|now|okay|ok|well|but|alright|right|also|then|oh|and now|so now)"
+
+
+@lru_cache(maxsize=64)
+def _name_rx(names: tuple[str, ...]) -> re.Pattern[str] | None:
+    usable = sorted({n for n in names if n.strip()}, key=len, reverse=True)
+    if not usable:
+        return None
+    return re.compile(r"\b(" + "|".join(re.escape(n) for n in usable) + r")\b")
+
+
+def name_hits(text: str, clients: Sequence[str]) -> list[tuple[str, int, int, bool]]:
+    """(name, start, end, is_vocative) for every partner name in the text."""
+    rx = _name_rx(tuple(clients))
+    if rx is None:
+        return []
+    hits = []
+    for match in rx.finditer(text):
+        before = text[: match.start()].rstrip()
+        after = text[match.end() :].lstrip()
+        opens = not before or before[-1] in ".!?\"'(:;" or re.search(rf"(?:^|[.!?,]\s*){_LEADS}\s*,?$", before, re.I)
+        vocative = bool(opens and after[:1] in (",", "?", "!", ".", "-", "\u2014", ":"))
+        vocative = vocative or bool(before.endswith(",") and (not after or after[:1] in "?.!,"))
+        hits.append((match.group(1), match.start(), match.end(), vocative))
+    return hits
+
+
+def addressed_partners(text: str, clients: Sequence[str], previous_speaker: str | None) -> list[str]:
+    """Partners the therapist turn speaks to, in transcript order of `clients`.
+
+    Vocatives in a question win (the partner asked is the one expected to answer);
+    otherwise every vocative; "you both" means everyone.
+    """
+    clients = list(clients)
+    if not clients:
+        return []
+    if _BOTH.search(text):
+        return clients
+    hits = name_hits(text, clients)
+    vocatives = [(name, start) for name, start, _, voc in hits if voc]
+    if vocatives:
+        asked = {name for name, start in vocatives if _in_question(text, start)}
+        chosen = asked or {name for name, _ in vocatives}
+        return [c for c in clients if c in chosen]
+    named = {name for name, _, _, _ in hits}
+    if named and _SECOND.search(text):
+        others = [c for c in clients if c not in named]
+        if others:
+            return others
+    if previous_speaker in clients:
+        return [previous_speaker]
+    return clients
+
+
+def _in_question(text: str, pos: int) -> bool:
+    end = re.search(r"[.!?]", text[pos:])
+    return bool(end and end.group(0) == "?")
+
+
+def sentence_addressee(text: str, start: int, end: int, clients: Sequence[str], previous_speaker: str | None,
+                       turn_addressed: Sequence[str]) -> list[str]:
+    """Who "you" means in the sentence text[start:end]: its own vocative, else the latest
+    vocative before it in the turn, else the partner who just spoke, else the turn's addressees."""
+    if _BOTH.search(text[start:end]):
+        return list(clients)
+    hits = [(name, s) for name, s, _, voc in name_hits(text, clients) if voc and s < end]
+    inside = [name for name, s in hits if s >= start]
+    if inside:
+        return [c for c in clients if c in inside]
+    if hits:
+        return [hits[-1][0]]
+    if previous_speaker in clients:
+        return [previous_speaker]
+    return list(turn_addressed)
+
+
+def about_partners(
+    text: str, pos: int, addressed: Sequence[str], clients: Sequence[str], window: tuple[int, int] | None = None
+) -> list[str]:
+    """The partner(s) a cue at `pos` concerns: the nearest reference before it in its
+    sentence; with none before it, the partner spoken to (an object after the cue,
+    as in "pushing her away", is not who the cue is about)."""
+    lo, hi = window if window else (0, len(text))
+    refs: list[tuple[int, list[str]]] = []
+    for name, start, _, voc in name_hits(text[lo:hi], clients):
+        if not voc:
+            refs.append((lo + start, [name]))
+    others = [c for c in clients if c not in addressed]
+    for match in _THIRD.finditer(text, lo, hi):
+        named_third = [r for r in refs if r[0] < match.start()]
+        if len(others) == 1:
+            refs.append((match.start(), others))
+        elif named_third:
+            refs.append((match.start(), named_third[-1][1]))
+    both_spans = [m.span() for m in _BOTH.finditer(text, lo, hi)]
+    for start, _ in both_spans:
+        refs.append((start, list(clients)))
+    for match in _SECOND.finditer(text, lo, hi):
+        if not any(s <= match.start() < e for s, e in both_spans):
+            refs.append((match.start(), list(addressed)))
+    before = [r for r in refs if r[0] <= pos]
+    if not before:
+        return list(addressed)
+    return max(before, key=lambda r: r[0])[1] or list(addressed)

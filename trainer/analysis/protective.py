@@ -1,0 +1,160 @@
+"""Protective moves: the therapist validating, blaming or siding; the client owning a move.
+
+Validation = a named (or just-admitted) protective move + a frame that makes it
+understandable or gives it a purpose ("makes sense", "your way of", "trying to
+keep things calm", "protects"), not negated. Feeling-only empathy ("of course
+you want to feel close") names no move, so it is empathy, not validation.
+Blame = a directive or judgment about a partner's behaviour, or siding with one
+partner; remarks that only voice a client's view ("you feel she always...") are
+not the therapist's blame.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Sequence
+
+from trainer.analysis.addressee import about_partners, sentence_addressee
+from trainer.analysis.lexicon import Lexicon
+from trainer.analysis.text import Span, clause_bounds, negated, sentences
+
+_ANAPHOR = re.compile(
+    r"\b(?:that|this|it|doing that|what you (?:do|did)|the way you|how you|those (?:moments|times)|that reaction|your reaction)\b",
+    re.I,
+)
+_PERSPECTIVE = re.compile(
+    r"\b(?:you (?:feel|felt|think|thought|believe|hear|heard|see|experience)|it feels|(?:sounds|seems) like (?:you feel|to you)|"
+    r"to you|in your eyes|from your (?:side|view|point)|for you it|(?:he|she|they) (?:says|said|thinks|feels))\b",
+    re.I,
+)
+_OWNER = re.compile(
+    r"\b(?:I|I'm|I've|I'd|I'll|we|we're|we've)(?:\s+(?:just|usually|always|often|sometimes|then|tend to|try to|start to|"
+    r"end up|kind of|sort of|will|would|'ll|get|got|go|went|can|could|might|also|still|really|do|did|am|was|have|had|"
+    r"basically|honestly|probably|simply|mostly|completely|totally|even|keep|kept|start|started|actually|is|and))*\s*$",
+    re.I,
+)
+_WHY_YOU = re.compile(r"\bwhy (?:are|do|won't|don't|can't|would|did|didn't|must|is it that|do you keep) (?:you|he|she)\b", re.I)
+_STRONG_MOVE_ALONE = re.compile(r"\bno big deal\b", re.I)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A label found in a turn: where, and which partner it concerns."""
+
+    label: str
+    start: int
+    end: int
+    about: tuple[str, ...] = ()
+    sentence: int = 0
+
+
+def _moves_in(lex: Lexicon, text: str, span: Span) -> list[re.Match[str]]:
+    return [m for m in lex.finditer("protective_move", span.text)]
+
+
+def therapist_findings(
+    lex: Lexicon,
+    text: str,
+    turn_addressed: Sequence[str],
+    clients: Sequence[str],
+    recent_movers: Sequence[str] = (),
+    previous_speaker: str | None = None,
+) -> list[Finding]:
+    """Validation, blame, siding, repair and empathy in one therapist turn.
+
+    `recent_movers`: clients whose latest turn admitted a protective move or
+    intent, so "that makes sense" can refer back to it.
+    """
+    found: list[Finding] = []
+    for index, span in enumerate(sentences(text)):
+        window = (span.start, span.end)
+        sent = span.text
+        addressed = sentence_addressee(text, span.start, span.end, clients, previous_speaker, turn_addressed)
+        moves = _moves_in(lex, text, span)
+        frames = [m for m in lex.finditer("validate_frame", sent) if not negated(sent, m.start())]
+        if frames:
+            if moves:
+                for move in moves:
+                    who = about_partners(text, span.start + move.start(), addressed, clients, window)
+                    found.append(Finding("validate_protective_move", span.start + min(move.start(), frames[0].start()),
+                                         span.start + max(move.end(), frames[0].end()), tuple(who), index))
+            elif recent_movers and _ANAPHOR.search(sent):
+                movers = [c for c in recent_movers if c in addressed] or list(recent_movers)
+                found.append(Finding("validate_protective_move", span.start + frames[0].start(),
+                                     span.start + frames[0].end(), tuple(movers), index))
+        found.extend(_blame(lex, text, span, index, moves, addressed, clients, recent_movers))
+        for match in lex.finditer("repair", sent):
+            if not negated(sent, match.start()):
+                found.append(Finding("repair", span.start + match.start(), span.start + match.end(), tuple(addressed), index))
+        for match in lex.finditer("empathy", sent):
+            if not negated(sent, match.start()):
+                found.append(Finding("generic_empathy", span.start + match.start(), span.start + match.end(), tuple(addressed), index))
+    return _dedupe(found)
+
+
+def _blame(lex, text, span, index, moves, addressed, clients, recent_movers) -> list[Finding]:
+    sent = span.text
+    window = (span.start, span.end)
+    out: list[Finding] = []
+    for concept in ("blame.directive", "blame.judgment"):
+        for match in lex.finditer(concept, sent):
+            if negated(sent, match.start(), window=2) or _voices_client(sent, match.start()):
+                continue
+            if re.match(r"(?:if|why)\b", match.group(0), re.I) and not moves:
+                continue
+            if concept == "blame.directive" and not moves and not re.search(r"\b(?:stop|quit|grow|man|calm|get over|listen|open up|step up|try harder|let)\b", match.group(0), re.I):
+                continue
+            who = about_partners(text, span.start + match.start(), addressed, clients, window)
+            out.append(Finding("blame", span.start + match.start(), span.start + match.end(), tuple(who), index))
+    why = _WHY_YOU.search(sent)
+    if why and moves and not negated(sent, why.start(), window=2):
+        who = about_partners(text, span.start + moves[0].start(), addressed, clients, window)
+        out.append(Finding("blame", span.start + why.start(), span.start + why.end(), tuple(who), index))
+    for match in lex.finditer("blame.sides", sent):
+        if negated(sent, match.start(), window=2) or _voices_client(sent, match.start()):
+            continue
+        backed = about_partners(text, span.start + match.start() + 1, addressed, clients, window)
+        if re.match(r"you're", match.group(0), re.I):
+            backed = list(addressed)
+        against = tuple(c for c in clients if c not in backed) or tuple(addressed)
+        out.append(Finding("take_sides", span.start + match.start(), span.start + match.end(), against, index))
+    return out
+
+
+def _voices_client(sentence: str, pos: int) -> bool:
+    """The cue sits in a clause that reports a client's view, not the therapist's."""
+    start, _ = clause_bounds(sentence, pos)
+    head = sentence[max(0, start - 40) : pos]
+    return bool(_PERSPECTIVE.search(head))
+
+
+def _dedupe(found: list[Finding]) -> list[Finding]:
+    seen: set[tuple[str, tuple[str, ...], int]] = set()
+    out = []
+    for item in found:
+        key = (item.label, item.about, item.sentence)
+        if key not in seen:
+            seen.add(key)
+            out.append(item)
+    return out
+
+
+def client_findings(lex: Lexicon, text: str) -> list[Finding]:
+    """A client owning a protective move or intent, reacting, or defending."""
+    found: list[Finding] = []
+    for index, span in enumerate(sentences(text)):
+        sent = span.text
+        for match in lex.finditer("protective_move", sent):
+            start, _ = clause_bounds(sent, match.start())
+            lead = sent[max(start, match.start() - 60) : match.start()]
+            owned = _OWNER.search(lead)
+            if (owned or _STRONG_MOVE_ALONE.search(match.group(0))) and not negated(sent, match.start(), window=2):
+                found.append(Finding("protective_move_admitted", span.start + match.start(), span.start + match.end(), (), index))
+                break
+        for concept, label in (("client.intent", "protective_intent"), ("client.reactive", "reactive_emotion"),
+                               ("client.defensive", "defensiveness")):
+            match = lex.search(concept, sent)
+            if match and (label == "defensiveness" or not negated(sent, match.start(), window=2)):
+                found.append(Finding(label, span.start + match.start(), span.start + match.end(), (), index))
+    return _dedupe(found)

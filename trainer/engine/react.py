@@ -1,0 +1,193 @@
+"""The state rules: what a therapist turn does to each partner, and who speaks.
+
+Input is the shared turn analysis (`TurnLabels`), never the raw text: the
+engine and the evaluator must agree on what the therapist did. Numbers come
+from the rules file and the persona (`trainer/personas/rules.yaml`).
+"""
+
+from __future__ import annotations
+
+import random
+
+from trainer.analysis.labels import Move, TurnLabels
+from trainer.engine.speakers import (
+    NEGATIVE,
+    Beat,
+    Decision,
+    Outcome,
+    all_beats,
+    primary_speakers,
+    role_of,
+)
+from trainer.engine.state import CoupleState, Flag, PartnerState
+from trainer.personas import Couple, Effect, Partner
+from trainer.personas.rules import Rules
+
+# Effect key -> persona reaction whose `effect:` may override it.
+OVERRIDE_FIELD = {"equate_protest": "equate_cycles", "equate_accept": "equate_cycles",
+                  "raise_sex_pursuer": "raise_sex", "raise_sex_withdrawer": "raise_sex",
+                  "sideline_sex_pursuer": "sideline_sex", "sideline_sex_withdrawer": "sideline_sex"}
+
+
+class Rulebook:
+    """Applies the rules for one couple; mutates the `CoupleState` it is given."""
+
+    def __init__(self, couple: Couple, rules: Rules) -> None:
+        self.couple = couple
+        self.rules = rules
+
+    # -- effects --------------------------------------------------------------
+
+    def effect(self, partner: Partner, key: str) -> Effect:
+        """The persona's override for this reaction if it has one, else the rules file's.
+
+        Overrides apply to the reaction they are written for (not to sex follow-ups)."""
+        field_name = OVERRIDE_FIELD.get(key, key)
+        reaction = getattr(partner.reactions, field_name, None)
+        if reaction is not None and reaction.effect is not None:
+            return reaction.effect
+        return self.rules.effect(key)
+
+    def apply(self, ps: PartnerState, eff: Effect, steps_left: int) -> bool:
+        """Add the deltas, then move the ladder; returns True when a new layer opened."""
+        lo, hi = self.rules.scale.min, self.rules.scale.max
+        ps.openness = min(hi, max(lo, ps.openness + eff.openness))
+        ps.defensiveness = min(hi, max(lo, ps.defensiveness + eff.defensiveness))
+        ps.engagement = min(hi, max(lo, ps.engagement + eff.engagement))
+        if eff.clears_validation:
+            ps.validated = False
+        if eff.marks_validated:
+            ps.validated = True
+        if eff.stage_set is not None:
+            ps.stage = min(ps.stage, eff.stage_set)
+        can_step = ps.defensiveness < self.rules.thresholds.closes_at and steps_left > 0
+        if eff.stage_step > 0 and can_step and ps.stage < eff.max_stage:
+            ps.stage = min(eff.max_stage, ps.stage + eff.stage_step)
+            return True
+        return False
+
+    # -- the turn ---------------------------------------------------------------
+
+    def decide(self, state: CoupleState, labels: TurnLabels, text: str, turn_index: int,
+               rng: random.Random) -> Decision:
+        names = self.couple.names
+        moves = set(labels.moves)
+        addressed = [n for n in labels.addressed if n in names]
+        primary = primary_speakers(self.couple, state, labels, addressed, rng)
+        if Move.ABUSE in moves:
+            return self._abuse(state, labels, text, turn_index, addressed)
+        if Move.OFF_FRAME in moves:
+            for name in primary:
+                self.apply(state.partners[name], self.effect(self.couple.partner(name), "off_frame"), 0)
+            return Decision([Beat(n, role_of(n, addressed), "off_frame", "reactions.off_frame")
+                             for n in primary])
+        events = self._events(labels, addressed, primary)
+        outcomes = {name: self._apply_events(state, name, events[name]) for name in names}
+        self._couple_across(state, outcomes)
+        return Decision(all_beats(self.couple, self.rules, state, outcomes, primary, addressed, rng))
+
+    def _events(self, labels: TurnLabels, addressed: list[str], primary: list[str]) -> dict[str, list[str]]:
+        names = self.couple.names
+        moves = set(labels.moves)
+        ev: dict[str, list[str]] = {n: [] for n in names}
+
+        def targets(move: Move, fallback: list[str]) -> list[str]:
+            return [n for n in labels.partners_for(move) if n in names] or addressed or fallback
+
+        if Move.BLAME in moves:
+            for n in targets(Move.BLAME, primary):
+                ev[n].append("blame")
+        if Move.TAKE_SIDES in moves:
+            against = targets(Move.TAKE_SIDES, primary)
+            for n in names:
+                ev[n].append("sided_against" if n in against else "sided_with")
+        if Move.SHAMING_SEX in moves:
+            withdrawers = [p.name for p in self.couple.partners if p.sexual_cycle == "withdrawer"]
+            for n in [x for x in labels.partners_for(Move.SHAMING_SEX) if x in names] or withdrawers or primary:
+                ev[n].append("shaming_sex")
+        if Move.VALIDATE_PROTECTIVE in moves:
+            for n in targets(Move.VALIDATE_PROTECTIVE, []):
+                ev[n].append("validation")
+        if Move.EVOKE_NEED in moves:
+            for n in targets(Move.EVOKE_NEED, names):
+                ev[n].append("evocative")
+        for move, kind in ((Move.INVITE_SEX, "raise_sex"), (Move.FOLLOW_UP_SEX, "follow_up_sex"),
+                           (Move.SIDELINE_SEX, "sideline_sex"), (Move.EQUATE_CYCLES, "equate"),
+                           (Move.FRAME_CYCLE, "frame_cycle")):
+            if move in moves:
+                for n in names:
+                    if kind not in ev[n]:
+                        ev[n].append(kind)
+        for move, kind, fallback in ((Move.REPAIR, "repair", names), (Move.ADVICE, "advice", primary),
+                                     (Move.GENERIC_EMPATHY, "generic_empathy", primary),
+                                     (Move.CONTENT_QUESTION, "content_question", primary)):
+            if move in moves:
+                for n in targets(move, fallback):
+                    ev[n].append(kind)
+        return ev
+
+    def _apply_events(self, state: CoupleState, name: str, kinds: list[str]) -> Outcome:
+        partner, ps = self.couple.partner(name), state.partners[name]
+        out = Outcome()
+        undercut = any(k in NEGATIVE for k in kinds)
+        steps = self.rules.max_steps_per_turn
+        # Hurts land first, so a "validation, but..." in the same breath opens nothing.
+        ordered = sorted(kinds, key=lambda k: (k not in NEGATIVE, k != "validation", k != "evocative"))
+        for kind in ordered:
+            key = kind
+            if kind == "validation" and undercut:
+                continue
+            if kind == "evocative":
+                ready = ps.validated and ps.defensiveness <= self.rules.thresholds.deepen_max_defensiveness
+                key = kind = "evocative_ready" if ready and not undercut else "evocative_unready"
+            elif kind in ("raise_sex", "follow_up_sex", "sideline_sex"):
+                key = f"{kind}_{partner.sexual_cycle}"
+            elif kind == "equate":
+                key = kind = "equate_protest" if partner.sees_cycles_unequal else "equate_accept"
+            if self.apply(ps, self.effect(partner, key), steps):
+                out.stepped, steps = True, steps - 1
+            out.kinds.append(kind)
+        hurt = undercut or "equate_protest" in out.kinds
+        if hurt and ps.defensiveness >= self.rules.thresholds.closes_at and ps.stage > 0 and not out.stepped:
+            ps.stage -= 1  # a hurtful move on top of high defensiveness closes a layer again
+            ps.validated = False
+            out.closed = True
+        elif not hurt:
+            self._settle(ps, partner)
+        return out
+
+    def _settle(self, ps: PartnerState, partner: Partner) -> None:
+        """Without new hurts, defensiveness drifts slowly back toward the partner's baseline."""
+        base = partner.start.defensiveness
+        base = self.rules.start.defensiveness if base is None else base
+        step = self.rules.settle_per_turn
+        if ps.defensiveness > base:
+            ps.defensiveness = max(base, ps.defensiveness - step)
+
+    def _couple_across(self, state: CoupleState, outcomes: dict[str, Outcome]) -> None:
+        """When one partner shows something soft, the other softens or tests it."""
+        for name, out in list(outcomes.items()):
+            if not (out.stepped and state.partners[name].stage >= 2):
+                continue
+            other = self.couple.other(name)
+            if outcomes[other.name].stepped:
+                continue
+            soft = state.partners[other.name].defensiveness <= self.rules.thresholds.witness_soften_max_defensiveness
+            kind = "partner_softened" if soft else "partner_tested"
+            self.apply(state.partners[other.name], self.effect(other, kind), 0)
+            outcomes[other.name].kinds.append(kind)
+
+    def _abuse(self, state: CoupleState, labels: TurnLabels, text: str, turn_index: int,
+               addressed: list[str]) -> Decision:
+        names = self.couple.names
+        targets = [n for n in labels.partners_for(Move.ABUSE) if n in names] or addressed or names
+        quote = next((c.quote for c in labels.cues if c.label == Move.ABUSE), text)[:200]
+        beats, flags = [], []
+        for name in targets:
+            self.apply(state.partners[name], self.effect(self.couple.partner(name), "abuse"), 0)
+            beats.append(Beat(name, role_of(name, addressed), "abuse", "reactions.abuse"))
+            flags.append(Flag(kind="abuse", turn=turn_index, partner=name, quote=quote))
+        for name in [n for n in names if n not in targets]:
+            self.apply(state.partners[name], self.effect(self.couple.partner(name), "partner_attacked"), 0)
+            beats.append(Beat(name, "responds", "partner_attacked", "reactions.partner_attacked"))
+        return Decision(beats, flags)

@@ -1,0 +1,138 @@
+"""The report as a PDF (fpdf2), readable in any language the session was held in.
+
+A Unicode TrueType font (DejaVu Sans) is used when one is installed; without
+one, text is transliterated to Latin-1 so a PDF is always produced, never a crash.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+
+from fpdf import FPDF
+from fpdf.enums import XPos, YPos
+
+from trainer.practice.report import ReportView
+
+FONT_CANDIDATES = (
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+    "/usr/share/fonts/dejavu/DejaVuSans.ttf",
+    "/usr/share/fonts/TTF/DejaVuSans.ttf",
+    "/Library/Fonts/DejaVuSans.ttf",
+)
+INK, MUTED, ACCENT, SOFT = (33, 37, 41), (108, 117, 125), (47, 93, 98), (236, 243, 243)
+_ASCII = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
+                        "\u2013": "-", "\u2014": "-", "\u2026": "...", "\u00a0": " "})
+
+
+@lru_cache(maxsize=1)
+def unicode_font() -> tuple[Path, Path | None] | None:
+    """(regular, bold) DejaVu Sans files: `TRAINER_PDF_FONT`, matplotlib's copy, or the system's."""
+    candidates: list[str] = [os.environ.get("TRAINER_PDF_FONT", "")]
+    with contextlib.suppress(Exception):  # matplotlib ships DejaVu Sans when installed
+        import matplotlib
+
+        candidates.append(str(Path(matplotlib.get_data_path()) / "fonts/ttf/DejaVuSans.ttf"))
+    candidates.extend(FONT_CANDIDATES)
+    for candidate in candidates:
+        if candidate and Path(candidate).is_file():
+            regular = Path(candidate)
+            bold = regular.with_name(regular.stem + "-Bold.ttf")
+            return regular, bold if bold.is_file() else None
+    return None
+
+
+def latin1(text: str) -> str:
+    """Closest Latin-1 rendering: accents kept, other scripts decomposed or replaced by '?'."""
+    out: list[str] = []
+    for char in str(text).translate(_ASCII):
+        try:
+            char.encode("latin-1")
+            out.append(char)
+        except UnicodeEncodeError:
+            base = unicodedata.normalize("NFKD", char).encode("latin-1", "ignore").decode("latin-1")
+            out.append(base if base.strip() else "?")
+    return "".join(out)
+
+
+class _ReportPDF(FPDF):
+    def __init__(self, family: str, clean) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(format="A4")
+        self.family, self.clean = family, clean
+        self.set_margins(18, 18, 18)
+        self.set_auto_page_break(True, margin=18)
+
+    def footer(self) -> None:
+        self.set_y(-12)
+        self.set_font(self.family, "", 8)
+        self.set_text_color(*MUTED)
+        self.cell(0, 6, f"Page {self.page_no()}", align="R")
+
+    def para(self, text: str, size: float = 10, style: str = "", color=INK, gap: float = 1.5) -> None:  # type: ignore[no-untyped-def]
+        self.set_font(self.family, style, size)
+        self.set_text_color(*color)
+        self.multi_cell(0, size * 0.5, self.clean(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.ln(gap)
+
+    def heading(self, text: str, size: float = 13) -> None:
+        self.ln(2)
+        self.para(text, size=size, style="B", color=ACCENT, gap=1)
+
+
+def report_pdf(view: ReportView, *, force_latin1: bool = False) -> bytes:
+    """Render the report; never raises on unusual characters."""
+    font = None if force_latin1 else unicode_font()
+    if font is None:
+        pdf = _ReportPDF("Helvetica", latin1)
+    else:
+        pdf = _ReportPDF("DejaVu", lambda s: str(s))
+        regular, bold = font
+        pdf.add_font("DejaVu", "", str(regular))
+        pdf.add_font("DejaVu", "B", str(bold or regular))
+    pdf.add_page()
+    pdf.para(view.title, size=18, style="B", color=INK, gap=1)
+    if view.subtitle:
+        pdf.para(view.subtitle, size=10, color=MUTED)
+    pdf.para(f"{view.rubric_title}  |  evaluator: {view.evaluator}", size=9, color=MUTED)
+    pdf.set_fill_color(*SOFT)
+    pdf.set_font(pdf.family, "B", 14)
+    pdf.set_text_color(*ACCENT)
+    pdf.cell(0, 11, pdf.clean(f"  Total {view.total} / {view.max_total}"), fill=True,
+             new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.ln(3)
+    if view.feedback:
+        pdf.para(view.feedback)
+    for note in view.notices + view.flags:
+        pdf.para(f"Note: {note}", size=9, color=MUTED)
+    for criterion in view.criteria:
+        pdf.heading(f"{criterion.title}: {criterion.score} / {criterion.max_score}")
+        if criterion.anchor:
+            pdf.para(f"Rubric anchor: {criterion.anchor}", size=9, color=MUTED)
+        if criterion.rationale:
+            pdf.para(criterion.rationale)
+        for ev in criterion.evidence:
+            pdf.para(f"Turn {ev.turn} ({ev.speaker}): \u201c{ev.quote}\u201d", size=9.5)
+        if criterion.did_well:
+            pdf.para(f"What worked: {criterion.did_well}", size=9.5)
+        if criterion.missed_moment:
+            where = f"Turn {criterion.missed_turn}: " if criterion.missed_turn is not None else ""
+            pdf.para(f"Missed moment: {where}{criterion.missed_moment}", size=9.5)
+        if criterion.try_instead:
+            pdf.para(f"Try instead: \u201c{criterion.try_instead}\u201d", size=9.5, style="B")
+    if view.cycles:
+        pdf.heading("The couple's cycles")
+        for cycle in view.cycles:
+            pdf.para(f"{cycle.partner}: {cycle.emotional_cycle} (emotional), "
+                     f"{cycle.sexual_cycle} (sexual)", size=9.5)
+    pdf.heading("Transcript")
+    for turn in view.turns:
+        marker = f"   [evidence: {', '.join(turn.evidence_for)}]" if turn.evidence_for else ""
+        pdf.para(f"{turn.index}. {turn.speaker}{marker}", size=9, style="B",
+                 color=ACCENT if turn.evidence_for else INK, gap=0.3)
+        if turn.nonverbal:
+            pdf.para(f"({turn.nonverbal})", size=8.5, color=MUTED, gap=0.3)
+        pdf.para(turn.text, size=9.5)
+    return bytes(pdf.output())

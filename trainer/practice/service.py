@@ -1,0 +1,197 @@
+"""What the pages ask for: start, talk, end, resume, report. No Streamlit in here.
+
+Every trainee turn is validated, answered by the engine, and stored (turns +
+engine snapshot in one transaction) before the page shows it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+
+from trainer.errors import TrainerError
+from trainer.evaluate import Evaluation, evaluate
+from trainer.personas import Couple, load_couple
+from trainer.practice.config import Backends, active_backends, max_message_chars
+from trainer.practice.hints import Hint, turn_hints
+from trainer.practice.live import (
+    LiveSession,
+    new_engine,
+    new_seed,
+    record_as_turn,
+    restore_engine,
+    turn_records,
+)
+from trainer.practice.export import transcript_json
+from trainer.practice.report import ReportView, build_report
+from trainer.rubrics import DEFAULT_RUBRIC_ID, load_rubric
+from trainer.store import (
+    SessionRecord,
+    Store,
+    UserRecord,
+    append_turns,
+    complete_session,
+    get_session,
+    start_session,
+    viewer_for,
+)
+from trainer.transcript import Transcript
+
+
+@dataclass(frozen=True)
+class TurnOutcome:
+    """What happened to one message: stored and answered, ignored, or refused (with why)."""
+
+    accepted: bool
+    message: str | None = None
+    hints: list[Hint] = field(default_factory=list)
+    notice: str | None = None
+
+
+class PracticeService:
+    """The practice app's business logic over one store."""
+
+    def __init__(self, store: Store, backends: Backends | None = None) -> None:
+        self.store = store
+        self.backends = backends or active_backends()
+
+    # --- sessions ---------------------------------------------------------------
+
+    def start(
+        self, user: UserRecord, couple_id: str, *, mode: str = "practice",
+        rubric_id: str = DEFAULT_RUBRIC_ID, seed: int | None = None,
+    ) -> LiveSession:
+        """A new session with the couple's opening already said and stored."""
+        couple, rubric = load_couple(couple_id), load_rubric(rubric_id)
+        seed = new_seed() if seed is None else seed
+        engine, notice = new_engine(couple, seed, self.backends.engine)
+        engine_label = self.backends.engine if notice is None else "offline"
+        engine.opening()
+        opening = turn_records(engine.transcript().turns, 0)
+        record = start_session(
+            self.store, viewer_for(user), couple_id=couple.id, rubric_id=rubric.id, mode=mode,
+            engine=engine_label, judge=self.backends.judge, seed=seed,
+            snapshot=engine.snapshot(), opening=opening,
+        )
+        return LiveSession(
+            id=record.id, couple=couple, rubric=rubric, mode=mode, engine_label=engine_label,
+            judge_label=self.backends.judge, engine=engine, turns=opening,
+            notices=[notice] if notice else [],
+        )
+
+    def send(self, user: UserRecord, live: LiveSession, text: str) -> TurnOutcome:
+        """Validate, answer and store one trainee message."""
+        cleaned = (text or "").strip()
+        if not cleaned:
+            return TurnOutcome(False)
+        limit = max_message_chars()
+        if len(cleaned) > limit:
+            return TurnOutcome(
+                False, f"That message is {len(cleaned):,} characters long; the limit is "
+                f"{limit:,}. Please shorten it and send it again.",
+            )
+        before, saved = live.engine.state.public(), live.engine.snapshot()
+        start = len(live.turns)
+        try:
+            result = live.engine.respond(cleaned)
+        except Exception:
+            # Leave the session exactly as stored, so the trainee can simply try again.
+            live.engine, _ = restore_engine(live.couple, saved, live.engine_label)
+            raise
+        labels = {start: result.labels.model_dump(mode="json")}
+        records = turn_records(live.engine.transcript().turns, start, labels)
+        append_turns(
+            self.store, viewer_for(user), live.id, records, snapshot=live.engine.snapshot(),
+            flags=[flag.model_dump(mode="json") for flag in result.flags],
+        )
+        live.turns.extend(records)
+        hints = turn_hints(result.labels, before, result.state.public(),
+                           early_window=live.rubric.early_window)
+        live.hints = hints if live.mode == "practice" else []
+        if result.render_notice:
+            live.notices.append(result.render_notice)
+        return TurnOutcome(True, hints=live.hints, notice=result.render_notice)
+
+    def end(self, user: UserRecord, live: LiveSession) -> SessionRecord:
+        """Score the session and mark it completed (evaluation stored with it)."""
+        if live.therapist_turns == 0:
+            raise TrainerError("Say something to the couple before ending the session.")
+        transcript = Transcript(
+            persona=live.couple.id, clients=live.couple.names,
+            turns=[record_as_turn(t) for t in live.turns],
+        )
+        evaluation = self._evaluate(transcript, live.rubric.id, live.judge_label)
+        return complete_session(
+            self.store, viewer_for(user), live.id,
+            evaluation={"rubric_id": live.rubric.id, "evaluator": evaluation.evaluator,
+                        "result": evaluation.model_dump(mode="json")},
+        )
+
+    def resume(self, user: UserRecord, session_id: uuid.UUID | str) -> LiveSession:
+        """Rebuild an unfinished session from the store (after a refresh or a restart)."""
+        record = get_session(self.store, viewer_for(user), session_id)
+        if record.is_completed:
+            raise TrainerError("This session has ended; open its report instead.")
+        if not record.snapshot:
+            raise TrainerError("This session cannot be resumed (no saved state).")
+        couple, rubric = load_couple(record.couple_id), load_rubric(record.rubric_id)
+        engine, notice = restore_engine(couple, record.snapshot, record.engine)
+        if len(engine.transcript().turns) != len(record.turns):
+            raise TrainerError("This session's saved state does not match its turns.")
+        return LiveSession(
+            id=record.id, couple=couple, rubric=rubric, mode=record.mode,
+            engine_label=record.engine, judge_label=record.judge, engine=engine,
+            turns=list(record.turns), notices=[notice] if notice else [],
+        )
+
+    def _evaluate(self, transcript: Transcript, rubric_id: str, judge: str) -> Evaluation:
+        evaluator = "llm" if judge.startswith("llm") else "offline"
+        try:
+            return evaluate(transcript, rubric_id=rubric_id, evaluator=evaluator)
+        except TrainerError as exc:
+            if evaluator == "offline":
+                raise
+            result = evaluate(transcript, rubric_id=rubric_id, evaluator="offline")
+            return result.model_copy(
+                update={"fallback": True, "notices": [*result.notices, f"LLM judge unavailable: {exc}"]}
+            )
+
+    # --- reports ----------------------------------------------------------------
+
+    def report(self, user: UserRecord, session_id: uuid.UUID | str) -> ReportView:
+        """The report of a completed session the user may see."""
+        record = get_session(self.store, viewer_for(user), session_id)
+        if record.latest_evaluation is None:
+            raise TrainerError("This session has not been scored yet.")
+        rubric = load_rubric(record.latest_evaluation.rubric_id)
+        couple = _couple_or_none(record.couple_id)
+        return build_report(
+            [record_as_turn(t) for t in record.turns], record.latest_evaluation.result, rubric,
+            title=couple.title if couple else record.couple_id,
+            subtitle=_subtitle(record, couple), source=str(record.id), couple=couple,
+            flags=record.flags, mode=record.mode, started_at=record.started_at,
+            ended_at=record.ended_at, session_id=str(record.id),
+        )
+
+
+    def transcript_file(self, user: UserRecord, session_id: uuid.UUID | str) -> str:
+        """The stored session as a `trainer.transcript/v1` JSON document."""
+        record = get_session(self.store, viewer_for(user), session_id)
+        couple = _couple_or_none(record.couple_id)
+        return transcript_json(
+            [record_as_turn(t) for t in record.turns], persona=record.couple_id,
+            clients=couple.names if couple else None,
+        )
+
+
+def _couple_or_none(couple_id: str) -> Couple | None:
+    try:
+        return load_couple(couple_id)
+    except TrainerError:
+        return None
+
+
+def _subtitle(record: SessionRecord, couple: Couple | None) -> str:
+    names = " & ".join(couple.names) if couple else record.couple_id
+    when = (record.ended_at or record.started_at).strftime("%d %b %Y, %H:%M UTC")
+    return f"{names} \u00b7 {record.mode} session \u00b7 {when}"

@@ -1,0 +1,198 @@
+"""Writing practice sessions: each function is a single transaction.
+
+Every function takes the `Viewer` it acts for and goes through
+`trainer.store.access`, so authorization has exactly one home.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from trainer.errors import TrainerError
+from trainer.store.access import NotFound, Viewer, can_write_session, load_session
+from trainer.store.convert import evaluation_record, session_record
+from trainer.store.db import Store
+from trainer.store.models import MODES, CriterionScoreRow, EvaluationRow, PracticeSession, TurnRow
+from trainer.store.records import EvaluationRecord, SessionRecord, TurnRecord
+from trainer.store.types import utcnow
+
+
+class ConcurrentUpdate(TrainerError):
+    """The session moved on elsewhere (another tab or instance); reload it."""
+
+
+def _load_for_write(db: Session, viewer: Viewer, session_id: uuid.UUID | str) -> PracticeSession:
+    found = load_session(db, viewer, session_id)
+    if not can_write_session(viewer, found):
+        raise NotFound("no such session")
+    if found.status != "in_progress":
+        raise ConcurrentUpdate("this session has already ended")
+    return found
+
+
+def start_session(
+    store: Store,
+    viewer: Viewer,
+    *,
+    couple_id: str,
+    rubric_id: str,
+    mode: str = "practice",
+    engine: str = "offline",
+    judge: str = "offline",
+    seed: int = 0,
+    snapshot: dict[str, Any] | None = None,
+    opening: Sequence[TurnRecord] = (),
+) -> SessionRecord:
+    """A new in-progress session with the couple's opening turns, in one transaction."""
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {MODES}")
+    with store.transaction() as db:
+        row = PracticeSession(
+            user_id=viewer.user_id, couple_id=couple_id, rubric_id=rubric_id, mode=mode,
+            engine=engine, judge=judge, seed=seed, snapshot=snapshot, flags=[],
+        )
+        db.add(row)
+        db.flush()
+        for position, turn in enumerate(opening):
+            db.add(_turn_row(row.id, turn, position))
+        return session_record(row, turn_count=len(opening))
+
+
+def _turn_row(session_id: uuid.UUID, turn: TurnRecord, index: int) -> TurnRow:
+    return TurnRow(
+        session_id=session_id, index=index, speaker=turn.speaker, text=turn.text,
+        nonverbal=turn.nonverbal, fallback=turn.fallback, state=turn.state, labels=turn.labels,
+    )
+
+
+def _apply_progress(
+    row: PracticeSession,
+    snapshot: dict[str, Any] | None,
+    flags: Iterable[Any] | None,
+    usage: dict[str, int] | None,
+) -> None:
+    if snapshot is not None:
+        row.snapshot = snapshot
+    if flags:
+        known = list(row.flags or [])
+        row.flags = known + [flag for flag in flags if flag not in known]
+    if usage:
+        row.prompt_tokens += int(usage.get("prompt_tokens", 0))
+        row.completion_tokens += int(usage.get("completion_tokens", 0))
+    row.updated_at = utcnow()
+
+
+def append_turns(
+    store: Store,
+    viewer: Viewer,
+    session_id: uuid.UUID | str,
+    turns: Sequence[TurnRecord],
+    *,
+    snapshot: dict[str, Any] | None = None,
+    flags: Iterable[Any] | None = None,
+    usage: dict[str, int] | None = None,
+) -> None:
+    """Store turns (and the engine state that produced them) in one transaction.
+
+    Indices must continue the session exactly; a clash means another writer
+    got there first and raises `ConcurrentUpdate` instead of interleaving.
+    """
+    try:
+        with store.transaction() as db:
+            row = _load_for_write(db, viewer, session_id)
+            count = db.scalar(select(func.count()).where(TurnRow.session_id == row.id)) or 0
+            for offset, turn in enumerate(turns):
+                if turn.index != count + offset:
+                    raise ConcurrentUpdate(
+                        f"turn {turn.index} does not follow turn {count + offset - 1}"
+                    )
+                db.add(_turn_row(row.id, turn, turn.index))
+            _apply_progress(row, snapshot, flags, usage)
+    except (IntegrityError, StaleDataError):
+        raise ConcurrentUpdate("this session was continued elsewhere; reload it") from None
+
+
+def save_snapshot(
+    store: Store,
+    viewer: Viewer,
+    session_id: uuid.UUID | str,
+    snapshot: dict[str, Any],
+    *,
+    flags: Iterable[Any] | None = None,
+    usage: dict[str, int] | None = None,
+) -> None:
+    try:
+        with store.transaction() as db:
+            _apply_progress(_load_for_write(db, viewer, session_id), snapshot, flags, usage)
+    except StaleDataError:
+        raise ConcurrentUpdate("this session was continued elsewhere; reload it") from None
+
+
+def _add_evaluation(db: Session, row: PracticeSession, evaluation: dict[str, Any]) -> EvaluationRow:
+    result = evaluation["result"]
+    saved = EvaluationRow(
+        session_id=row.id, rubric_id=evaluation["rubric_id"], evaluator=evaluation["evaluator"],
+        result=result, total=int(result.get("total", 0)), max_total=int(result.get("max_total", 0)),
+    )
+    for criterion in result.get("criteria", []):
+        if "id" in criterion and criterion.get("score") is not None:
+            saved.scores.append(
+                CriterionScoreRow(
+                    criterion_id=criterion["id"], score=int(criterion["score"]),
+                    first_raised_turn=criterion.get("first_raised_turn"),
+                )
+            )
+    db.add(saved)
+    db.flush()
+    return saved
+
+
+def save_evaluation(
+    store: Store,
+    viewer: Viewer,
+    session_id: uuid.UUID | str,
+    *,
+    rubric_id: str,
+    evaluator: str,
+    result: dict[str, Any],
+) -> EvaluationRecord:
+    """Add an evaluation (contract dict: criteria, total, max_total) to a session."""
+    with store.transaction() as db:
+        row = load_session(db, viewer, session_id)
+        payload = {"rubric_id": rubric_id, "evaluator": evaluator, "result": result}
+        return evaluation_record(_add_evaluation(db, row, payload))
+
+
+def complete_session(
+    store: Store,
+    viewer: Viewer,
+    session_id: uuid.UUID | str,
+    *,
+    evaluation: dict[str, Any] | None = None,
+    ended_at: datetime | None = None,
+) -> SessionRecord:
+    """Mark the session completed, with its evaluation, atomically."""
+    try:
+        with store.transaction() as db:
+            row = _load_for_write(db, viewer, session_id)
+            row.status = "completed"
+            row.ended_at = ended_at or utcnow()
+            row.updated_at = row.ended_at
+            if evaluation is not None:
+                _add_evaluation(db, row, evaluation)
+            db.flush()
+            latest = row.evaluations[-1] if row.evaluations else None
+            return session_record(
+                row, turn_count=len(row.turns),
+                latest=evaluation_record(latest) if latest else None,
+            )
+    except StaleDataError:
+        raise ConcurrentUpdate("this session was continued elsewhere; reload it") from None

@@ -1,0 +1,69 @@
+"""The practice conversation: header, turn counter with the early window, chat, hints."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from trainer.practice import LiveSession, md_escape
+from trainer.webapp.components.chat import render_hints, render_turn, words
+from trainer.webapp.components.picker import difficulty_badge
+
+
+def turn_counter(turns: int, early_window: int) -> None:
+    """Therapist turns so far against the rubric's early window."""
+    if turns <= early_window:
+        st.progress(
+            turns / early_window,
+            text=f"Your turn {turns} of the early window ({early_window})",
+        )
+    else:
+        st.progress(1.0, text=f"Your turn {turns} \u00b7 the early window ({early_window} turns) has passed")
+
+
+def header(live: LiveSession) -> bool:
+    """Title row with the End button; returns True when the trainee ends the session."""
+    left, right = st.columns([4, 1], vertical_alignment="center")
+    with left:
+        st.markdown(f"## {md_escape(live.couple.title)}")
+        people = " & ".join(live.couple.names)
+        mode = "Practice \u00b7 live hints" if live.mode == "practice" else "Assessment \u00b7 no hints"
+        st.caption(f"{md_escape(people)} \u00b7 {mode}")
+    with right:
+        return st.button(
+            "End session", type="primary", icon=":material/flag:", key="end-session",
+            disabled=live.therapist_turns == 0, width="stretch",
+            help="Score the session and open your report.",
+        )
+
+
+def side_panel(live: LiveSession) -> None:
+    with st.container(border=True):
+        st.markdown("**This session**")
+        difficulty_badge(live.couple.difficulty)
+        turn_counter(live.therapist_turns, live.rubric.early_window)
+        st.caption(f"Scored against: {md_escape(live.rubric.title)}")
+    if live.mode == "practice":
+        with st.container(border=True, key="hints-panel"):
+            st.markdown("**Hints**")
+            if live.hints:
+                render_hints(live.hints)
+            elif live.therapist_turns:
+                st.caption("Nothing to point out about that turn.")
+            else:
+                st.caption("After each of your turns, a note on what it did appears here.")
+
+
+def conversation(live: LiveSession, *, fresh_from: int | None = None) -> None:
+    """All turns; the ones from `fresh_from` on are revealed as a stream in LLM mode."""
+    partners = live.couple.names
+    for turn in live.turns:
+        stream = None
+        if fresh_from is not None and turn.index >= fresh_from and live.is_llm and turn.speaker in partners:
+            stream = words(turn.text)
+        render_turn(turn.speaker, turn.text, turn.nonverbal, partners,
+                    fallback=turn.fallback, stream=stream)
+    if live.therapist_turns == 0:
+        st.caption(
+            ":material/lightbulb: This is the first session. Greet them, listen, and see "
+            "where the conversation can go."
+        )

@@ -1,0 +1,65 @@
+"""The live dashboard's body: counts, people, score distributions, missed moments."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from trainer.practice import md_escape
+from trainer.workshops.dashboard import Dashboard
+
+
+def distribution_chart(board: Dashboard) -> alt.Chart | None:
+    """One small bar chart per criterion: how many sessions scored 0, 1, 2, 3."""
+    rows = [
+        {"Criterion": board.criterion_titles.get(cid, cid), "Score": score, "Sessions": n}
+        for cid, counts in board.distributions.items() for score, n in counts.items()
+    ]
+    if not rows:
+        return None
+    return (
+        alt.Chart(pd.DataFrame(rows))
+        .mark_bar(color="#3D6B73")
+        .encode(
+            x=alt.X("Score:O", title="Score", sort=["0", "1", "2", "3"]),
+            y=alt.Y("Sessions:Q", title="Sessions", axis=alt.Axis(tickMinStep=1)),
+            tooltip=["Criterion", "Score", "Sessions"],
+        )
+        .properties(width=200, height=160)
+        .facet(column=alt.Column("Criterion:N", title=None, header=alt.Header(labelLimit=220)))
+    )
+
+
+def render_board(board: Dashboard) -> None:
+    a, b, c = st.columns(3, border=True)
+    a.metric("Participants", board.participants)
+    b.metric("Sessions in progress", board.sessions_in_progress)
+    c.metric("Sessions done", board.sessions_completed)
+    left, right = st.columns([2, 3])
+    with left:
+        st.subheader("People")
+        if not board.people:
+            st.caption("Nobody has joined yet. Share the join code.")
+        else:
+            st.dataframe(
+                pd.DataFrame([
+                    {"Name": p.display_name, "In progress": p.in_progress, "Done": p.completed,
+                     "Last total": p.last_total}
+                    for p in board.people
+                ]),
+                hide_index=True, width="stretch",
+            )
+    with right:
+        st.subheader("Scores so far")
+        chart = distribution_chart(board)
+        if chart is None:
+            st.caption("Scores appear as participants finish their sessions.")
+        else:
+            st.altair_chart(chart)
+    st.subheader("Most commonly missed moments")
+    if not board.missed_moments:
+        st.caption("None yet.")
+    for moment in board.missed_moments:
+        title = board.criterion_titles.get(moment.criterion_id, moment.criterion_id)
+        st.markdown(f"- **{moment.count}\u00d7** \u00b7 *{md_escape(title)}*: {md_escape(moment.text)}")

@@ -1,0 +1,31 @@
+"""Library page: the couples you can practise with and the rubrics you are scored on."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from trainer.webapp.components.picker import difficulty_badge
+from trainer.webapp.resources import couples, rubrics
+
+st.title("Library")
+couples_tab, rubrics_tab = st.tabs(["Couples", "Rubrics"])
+with couples_tab:
+    st.caption("Who pursues and who withdraws is revealed in each session's report, not here.")
+    for couple in couples():
+        with st.container(border=True):
+            st.markdown(f"#### {couple.title}")
+            difficulty_badge(couple.difficulty)
+            st.caption(" & ".join(f"{p.name} ({p.age}, {p.pronouns})" for p in couple.partners))
+            st.write(couple.summary)
+            st.markdown(f"*Setting.* {couple.setting}")
+with rubrics_tab:
+    for rubric in rubrics():
+        st.subheader(rubric.title)
+        st.write(rubric.summary)
+        st.caption(f"Early window: the first {rubric.early_window} therapist turns \u00b7 "
+                   f"scores {rubric.scale.min}\u2013{rubric.scale.max} per criterion")
+        for criterion in rubric.criteria:
+            with st.expander(criterion.title):
+                st.write(criterion.description)
+                for score, text in sorted(criterion.anchors.items()):
+                    st.markdown(f"**{score}** \u2014 {text}")

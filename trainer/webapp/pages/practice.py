@@ -1,0 +1,119 @@
+"""Practice page: pick a couple, hold the first session, end it to get the report."""
+
+from __future__ import annotations
+
+import logging
+
+import streamlit as st
+
+from trainer.errors import TrainerError
+from trainer.personas import Couple
+from trainer.practice import LiveSession, md_escape
+from trainer.store import ConcurrentUpdate, NotFound, latest_unfinished_session, viewer_for
+from trainer.webapp import state
+from trainer.webapp.components import picker, session_view
+from trainer.webapp.identity import require_user
+from trainer.webapp.resources import couples, get_service
+
+log = logging.getLogger(__name__)
+CHAT_HEIGHT = 590  # px: the conversation scrolls, the side panel stays in view
+user = require_user()
+service = get_service()
+library: dict[str, Couple] = {couple.id: couple for couple in couples()}
+
+
+def show_flash() -> None:
+    for key, show in ((state.FLASH, st.info), (state.ERROR, st.warning)):
+        message = st.session_state.pop(key, None)
+        if message:
+            show(message)
+
+
+def resume(session_id: str) -> None:
+    try:
+        st.session_state[state.LIVE] = service.resume(user, session_id)
+    except (TrainerError, NotFound) as exc:
+        st.session_state[state.ERROR] = str(exc)
+    st.rerun()
+
+
+def picker_view() -> None:
+    st.title("Practice")
+    st.write("Choose a couple for a first session. You lead; they respond the way real clients do.")
+    show_flash()
+    unfinished = latest_unfinished_session(service.store, viewer_for(user))
+    if unfinished and not st.session_state.get("resume-dismissed"):
+        choice = picker.resume_banner(unfinished, library.get(unfinished.couple_id))
+        if choice == "resume":
+            resume(str(unfinished.id))
+        elif choice == "dismiss":
+            st.session_state["resume-dismissed"] = True
+            st.rerun()
+    mode = picker.choose_mode(st.session_state.get(state.MODE, "practice"))
+    st.session_state[state.MODE] = mode
+    chosen = picker.couple_cards(list(library.values()))
+    if chosen:
+        with st.spinner("The couple is taking their seats\u2026"):
+            st.session_state[state.LIVE] = service.start(user, chosen, mode=mode)
+        st.rerun()
+
+
+def end(live: LiveSession) -> None:
+    try:
+        with st.spinner("Scoring your session\u2026"):
+            record = service.end(user, live)
+    except ConcurrentUpdate as exc:
+        st.session_state.pop(state.LIVE, None)
+        st.session_state[state.ERROR] = str(exc)
+        st.rerun()
+    except TrainerError as exc:
+        st.warning(str(exc))
+        return
+    st.session_state.pop(state.LIVE, None)
+    st.session_state[state.REPORT] = str(record.id)
+    st.switch_page(state.PAGES["report"])
+
+
+def send(live: LiveSession, prompt: str) -> list[tuple[str, str]]:
+    """Answer and store one message; returns (kind, text) notes to show under the header."""
+    try:
+        outcome = service.send(user, live, prompt)
+    except ConcurrentUpdate as exc:
+        st.session_state.pop(state.LIVE, None)
+        st.session_state[state.ERROR] = f"{exc}. Resume it to carry on."
+        st.rerun()
+    except TrainerError as exc:
+        return [("warning", str(exc))]
+    except Exception:  # noqa: BLE001 - never a traceback in front of a trainee
+        log.exception("practice turn failed")
+        return [("error", "Something went wrong with that turn; it was not saved. Please try again.")]
+    notes = [("warning", outcome.message)] if outcome.message else []
+    return notes + ([("info", md_escape(outcome.notice))] if outcome.notice else [])
+
+
+def session_page(live: LiveSession) -> None:
+    prompt = st.chat_input("Speak to the couple\u2026", key="chat")
+    fresh_from, notes = None, []
+    if prompt is not None:  # answered before drawing, so the page shows the new state
+        fresh_from = len(live.turns) + 1
+        notes = send(live, prompt)
+    if session_view.header(live):
+        end(live)
+    show_flash()
+    for notice in live.notices:
+        st.info(md_escape(notice), icon=":material/sync_problem:")
+    live.notices.clear()
+    for kind, text in notes:
+        getattr(st, kind)(text)
+    chat, side = st.columns([7, 3], gap="large")
+    with side:
+        session_view.side_panel(live)
+    with chat, st.container(height=CHAT_HEIGHT, border=False, autoscroll=True, key="chat-log"):
+        session_view.conversation(live, fresh_from=fresh_from)
+
+
+live: LiveSession | None = st.session_state.get(state.LIVE)
+if live is None:
+    picker_view()
+else:
+    session_page(live)

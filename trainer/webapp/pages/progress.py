@@ -1,0 +1,81 @@
+"""Progress page: past sessions with scores, a chart per criterion, reopen or resume."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from trainer.store import criterion_history, list_sessions_for_user, viewer_for
+from trainer.webapp import state
+from trainer.webapp.components.charts import criterion_history_chart, session_numbers
+from trainer.webapp.identity import require_user
+from trainer.webapp.resources import couples, get_service, rubrics
+
+user = require_user()
+service = get_service()
+viewer = viewer_for(user)
+titles = {couple.id: couple.title for couple in couples()}
+criteria = {c.id: c.title for rubric in rubrics() for c in rubric.criteria}
+
+st.title("Your progress")
+sessions = list_sessions_for_user(service.store, viewer)
+if not sessions:
+    st.info("No sessions yet. Your sessions and scores will appear here.")
+    st.page_link(state.PAGES["practice"], label="Start practising", icon=":material/play_arrow:")
+    st.stop()
+
+done = [s for s in sessions if s.is_completed and s.latest_evaluation]
+open_ = [s for s in sessions if not s.is_completed]
+cols = st.columns(3, border=True)
+cols[0].metric("Sessions completed", len(done))
+cols[1].metric("Unfinished", len(open_))
+if done:
+    latest = done[0].latest_evaluation
+    cols[2].metric("Latest total", f"{latest.total} / {latest.max_total}")
+
+history = criterion_history(service.store, viewer)
+if history:
+    st.subheader("Each criterion across your sessions")
+    numbers = session_numbers(history)
+    chart_cols = st.columns(min(3, len({p.criterion_id for p in history})))
+    for index, criterion_id in enumerate(dict.fromkeys(p.criterion_id for p in history)):
+        with chart_cols[index % len(chart_cols)]:
+            st.markdown(f"**{criteria.get(criterion_id, criterion_id)}**")
+            points = [p for p in history if p.criterion_id == criterion_id]
+            st.altair_chart(criterion_history_chart(points, numbers), width="stretch")
+
+st.subheader("Sessions")
+rows = []
+for record in sessions:
+    evaluation = record.latest_evaluation
+    scores = {c["id"]: c["score"] for c in (evaluation.result.get("criteria", []) if evaluation else [])}
+    row = {
+        "Date": record.started_at.strftime("%Y-%m-%d %H:%M"),
+        "Couple": titles.get(record.couple_id, record.couple_id),
+        "Mode": record.mode.title(),
+        "Turns": record.turn_count,
+        "Status": "Completed" if record.is_completed else "Unfinished",
+        "Total": f"{evaluation.total} / {evaluation.max_total}" if evaluation else "\u2014",
+    }
+    row.update({criteria.get(cid, cid): score for cid, score in scores.items()})
+    rows.append(row)
+st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+
+labels = {
+    str(s.id): f"{s.started_at:%d %b %H:%M} \u00b7 {titles.get(s.couple_id, s.couple_id)} \u00b7 "
+    + ("report" if s.is_completed else "unfinished")
+    for s in sessions
+}
+chosen = st.selectbox("Open a session", options=list(labels), format_func=labels.get, key="open-session")
+record = next(s for s in sessions if str(s.id) == chosen)
+if record.is_completed:
+    if st.button("Open report", type="primary", icon=":material/description:", key="open-report"):
+        st.session_state[state.REPORT] = chosen
+        st.switch_page(state.PAGES["report"])
+elif st.button("Resume session", type="primary", icon=":material/replay:", key="resume-session"):
+    try:
+        st.session_state[state.LIVE] = service.resume(user, chosen)
+    except Exception as exc:  # noqa: BLE001 - shown as one line, never a traceback
+        st.warning(str(exc))
+    else:
+        st.switch_page(state.PAGES["practice"])

@@ -1,0 +1,38 @@
+"""Report page: the scored session the trainee just ended (or reopened from Progress)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from trainer.errors import TrainerError
+from trainer.store import NotFound
+from trainer.webapp import state
+from trainer.webapp.components.report_view import render_report
+from trainer.webapp.identity import require_user
+from trainer.webapp.resources import get_service
+
+user = require_user()
+service = get_service()
+
+# The id comes from this visit's state, or from the address (?session=...) so a
+# refresh or a bookmark shows the same report; either way it is read as `user`.
+session_id = st.session_state.get(state.REPORT) or st.query_params.get("session")
+if not session_id:
+    st.title("Report")
+    st.info("End a practice session, or open one from your progress, to see its report.")
+    st.page_link(state.PAGES["progress"], label="Your sessions", icon=":material/timeline:")
+    st.stop()
+
+try:
+    view = service.report(user, session_id)
+except (NotFound, TrainerError) as exc:
+    st.title("Report")
+    st.warning(str(exc) if not isinstance(exc, NotFound) else "No such session among yours.")
+    st.stop()
+
+st.query_params["session"] = str(session_id)
+render_report(view, transcript=lambda: service.transcript_file(user, session_id), key="report")
+st.divider()
+left, right, _ = st.columns([1, 1, 2])
+left.page_link(state.PAGES["practice"], label="Practise again", icon=":material/play_arrow:")
+right.page_link(state.PAGES["progress"], label="All your sessions", icon=":material/timeline:")

@@ -1,0 +1,50 @@
+"""Sign-in page: the identity provider when one is configured, else a local account."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from trainer.accounts.oidc import is_oidc_configured, oidc_status
+from trainer.practice import md_escape
+from trainer.webapp.auth import current_user, sign_in_with_password, sign_out, sync_oidc_user
+from trainer.webapp.roles_nav import MINE
+
+user = sync_oidc_user() or current_user()
+
+_, middle, _ = st.columns([1, 2, 1])
+with middle:
+    st.title("Sign in")
+    if user is not None:
+        st.success(f"Signed in as **{md_escape(user.display_name)}** ({user.role}).",
+                   icon=":material/verified_user:")
+        if st.button("Sign out", icon=":material/logout:", key="sign-out-here"):
+            sign_out()
+            st.rerun()
+        st.stop()
+
+    if is_oidc_configured():
+        providers = oidc_status().providers
+        for provider in providers:
+            label = "Sign in with your organisation" if provider == "default" else f"Sign in with {provider.title()}"
+            if st.button(label, type="primary", icon=":material/badge:", key=f"oidc-{provider}",
+                         width="stretch"):
+                st.login(provider)
+        local = st.expander("Sign in with a local account instead")
+    else:
+        local = st.container()
+
+    with local:
+        with st.form("local-sign-in", border=True):
+            login = st.text_input("Username", max_chars=200, autocomplete="username")
+            password = st.text_input("Password", type="password", max_chars=1024,
+                                     autocomplete="current-password")
+            submitted = st.form_submit_button("Sign in", type="primary")
+        if submitted:
+            if sign_in_with_password(login, password) is None:
+                st.error("That username and password do not match an active account.")
+            else:
+                st.rerun()
+
+    st.divider()
+    st.markdown("**In a workshop?** Join with the code your facilitator shows you; no account needed.")
+    st.page_link(MINE["join"], label="Join a workshop", icon=":material/group_add:")

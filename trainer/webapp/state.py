@@ -1,0 +1,19 @@
+"""Names of what a browser session keeps in st.session_state (one place, no typos)."""
+
+from __future__ import annotations
+
+USER = "trainer_user"  # UserRecord of the display name given on this visit
+LIVE = "trainer_live"  # LiveSession being practised
+MODE = "trainer_mode"  # practice | assessment, as last chosen
+REPORT = "trainer_report_id"  # session id whose report to show
+FLASH = "trainer_flash"  # one-shot message shown on the next page
+ERROR = "trainer_error"  # one-shot problem to show above the chat
+
+PAGES = {
+    "practice": "trainer/webapp/pages/practice.py",
+    "report": "trainer/webapp/pages/report.py",
+    "progress": "trainer/webapp/pages/progress.py",
+    "score": "trainer/webapp/pages/score.py",
+    "library": "trainer/webapp/pages/library.py",
+    "settings": "trainer/webapp/pages/settings.py",
+}

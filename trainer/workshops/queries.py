@@ -1,0 +1,145 @@
+"""The dashboard query: one authorized read of a workshop's people and sessions.
+
+Reads are scoped twice: the workshop must pass `workshop_filter(manage=True)`
+and each session `session_filter`, so a facilitator's dashboard, export or
+completion record can only ever hold what that facilitator may see. The
+aggregates themselves are the pure functions in `dashboard`, `completion`,
+`exports`.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+
+from sqlalchemy import func, select
+
+from trainer.authz import Principal, session_filter, workshop_filter, workshop_session_ids
+from trainer.store.access import NotFound
+from trainer.store.db import Store
+from trainer.store.models import EvaluationRow, PracticeSession, TurnRow, User
+from trainer.store.review_models import Review, ReviewOverride
+from trainer.store.workshop_models import Workshop, WorkshopMember
+from trainer.workshops.completion import CompletionRecord, completion_records
+from trainer.workshops.dashboard import Dashboard, build_dashboard
+from trainer.workshops.exports import to_csv, to_json
+from trainer.workshops.facts import Participant, SessionFacts
+from trainer.workshops.service import WorkshopInfo, _info, _uuid
+
+
+def workshop_facts(
+    store: Store, viewer: Principal, workshop_id: uuid.UUID | str
+) -> tuple[WorkshopInfo, list[Participant], list[SessionFacts]]:
+    """The workshop, its participants and every session played in it that the viewer may see."""
+    wid = _uuid(workshop_id)
+    with store.transaction() as db:
+        workshop = db.scalars(
+            select(Workshop).where(Workshop.id == wid, workshop_filter(viewer, manage=True))
+        ).first()
+        if workshop is None:
+            raise NotFound("no such workshop")
+        members = db.execute(
+            select(WorkshopMember).where(
+                WorkshopMember.workshop_id == wid, WorkshopMember.role == "participant"
+            )
+        ).scalars().all()
+        participants = [
+            Participant(user_id=m.user_id, display_name=m.display_name, joined_at=m.joined_at)
+            for m in members
+        ]
+        names = {m.user_id: m.display_name for m in members}
+        in_workshop = workshop_session_ids(select(Workshop.id).where(Workshop.id == wid))
+        rows = db.execute(
+            select(PracticeSession, User.display_name)
+            .join(User, User.id == PracticeSession.user_id)
+            .where(PracticeSession.id.in_(in_workshop), session_filter(viewer))
+            .order_by(PracticeSession.started_at)
+        ).all()
+        ids = [row.id for row, _ in rows]
+        turns = _turn_stats(db, ids)
+        evaluations = _latest_results(db, ids)
+        reviews = _reviews(db, ids)
+        facts = []
+        for row, user_name in rows:
+            count, last = turns.get(row.id, (0, None))
+            reviewed, overrides = reviews.get(row.id, (False, {}))
+            facts.append(
+                SessionFacts(
+                    session_id=row.id, user_id=row.user_id,
+                    participant=names.get(row.user_id, user_name), couple_id=row.couple_id,
+                    mode=row.mode, status=row.status, started_at=row.started_at,
+                    ended_at=row.ended_at, last_activity_at=last or row.updated_at,
+                    turn_count=count, rubric_id=row.rubric_id,
+                    evaluation=evaluations.get(row.id), supervisor_scores=overrides,
+                    reviewed=reviewed,
+                )
+            )
+        return _info(workshop), participants, facts
+
+
+def _turn_stats(db, ids: list[uuid.UUID]) -> dict:  # type: ignore[no-untyped-def]
+    if not ids:
+        return {}
+    query = (
+        select(TurnRow.session_id, func.count(), func.max(TurnRow.created_at))
+        .where(TurnRow.session_id.in_(ids))
+        .group_by(TurnRow.session_id)
+    )
+    return {sid: (int(n), last) for sid, n, last in db.execute(query)}
+
+
+def _latest_results(db, ids: list[uuid.UUID]) -> dict:  # type: ignore[no-untyped-def]
+    if not ids:
+        return {}
+    newest = (
+        select(func.max(EvaluationRow.id))
+        .where(EvaluationRow.session_id.in_(ids))
+        .group_by(EvaluationRow.session_id)
+    )
+    query = select(EvaluationRow.session_id, EvaluationRow.result).where(EvaluationRow.id.in_(newest))
+    return {sid: result for sid, result in db.execute(query)}
+
+
+def _reviews(db, ids: list[uuid.UUID]) -> dict:  # type: ignore[no-untyped-def]
+    if not ids:
+        return {}
+    found: dict[uuid.UUID, tuple[bool, dict[str, int]]] = {}
+    overrides: dict[int, dict[str, int]] = defaultdict(dict)
+    review_rows = db.execute(
+        select(Review.id, Review.session_id, Review.reviewed).where(Review.session_id.in_(ids))
+    ).all()
+    review_ids = [rid for rid, _, _ in review_rows]
+    if review_ids:
+        for rid, cid, score in db.execute(
+            select(ReviewOverride.review_id, ReviewOverride.criterion_id, ReviewOverride.score)
+            .where(ReviewOverride.review_id.in_(review_ids))
+        ):
+            overrides[rid][cid] = int(score)
+    for rid, sid, reviewed in review_rows:
+        found[sid] = (bool(reviewed), dict(overrides.get(rid, {})))
+    return found
+
+
+def workshop_dashboard(store: Store, viewer: Principal, workshop_id: uuid.UUID | str) -> Dashboard:
+    """What the live dashboard shows; one authorized read per refresh."""
+    _, participants, facts = workshop_facts(store, viewer, workshop_id)
+    return build_dashboard(participants, facts)
+
+
+def workshop_completion(
+    store: Store, viewer: Principal, workshop_id: uuid.UUID | str
+) -> list[CompletionRecord]:
+    info, participants, facts = workshop_facts(store, viewer, workshop_id)
+    return completion_records(info.title, info.held_on, participants, facts)
+
+
+def workshop_export(
+    store: Store, viewer: Principal, workshop_id: uuid.UUID | str, fmt: str = "csv"
+) -> str:
+    """The export as text: "csv" (one row per session and criterion) or "json"."""
+    info, _, facts = workshop_facts(store, viewer, workshop_id)
+    if fmt == "csv":
+        return to_csv(info.title, info.held_on, facts)
+    if fmt == "json":
+        return to_json(info.title, info.held_on, facts)
+    raise ValueError("format must be csv or json")
