@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 from app_helpers import new_app
-
 from streamlit.testing.v1 import AppTest
 
 LLM_VARS = (

@@ -11,10 +11,14 @@ from trainer.store import list_sessions_for_user as sessions_of
 
 TURNS = [
     "Welcome, both of you. What brings you in today?",
-    "Marc, when you go quiet or leave the room, it sounds like a way to keep things from "
-    "blowing up. That makes sense.",
-    "Many couples find the physical side changes too. How are touch and affection going "
-    "between you two?",
+    (
+        "Marc, when you go quiet or leave the room, it sounds like a way to keep things from "
+        "blowing up. That makes sense."
+    ),
+    (
+        "Many couples find the physical side changes too. How are touch and affection going "
+        "between you two?"
+    ),
 ]
 
 

@@ -8,6 +8,7 @@ authored lines apply to the offline renderer only.
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 import pytest
 from sim_conformance import (
@@ -63,7 +64,7 @@ def test_respectful_early_sex_inquiry_makes_marc_present(renderer, renderer_kind
 
 
 def test_blaming_a_partner_raises_their_defensiveness(renderer, renderer_kind) -> None:
-    session, results = play("marc-belinda", BLAME_BELINDA, renderer=renderer)
+    _, results = play("marc-belinda", BLAME_BELINDA, renderer=renderer)
     assert Move.BLAME in results[1].labels.moves
     before, after = results[0].state.partners["Belinda"], results[1].state.partners["Belinda"]
     assert after.defensiveness > before.defensiveness and after.openness < before.openness
@@ -88,7 +89,7 @@ def test_deepest_fear_after_validation_and_evocative_question(renderer, renderer
     stages = [r.state.partners["Marc"].stage for r in results]
     assert Move.VALIDATE_PROTECTIVE in results[2].labels.moves
     assert stages[:2] == [0, 0] and stages[-1] == 3
-    assert all(b - a <= 1 for a, b in zip(stages, stages[1:]))  # one layer at a time
+    assert all(b - a <= 1 for a, b in pairwise(stages))  # one layer at a time
     last = results[-1]
     assert Move.EVOKE_NEED in last.labels.moves
     assert _plan(last, "Marc").pool == "ladder.fear_voiced"
@@ -98,7 +99,7 @@ def test_deepest_fear_after_validation_and_evocative_question(renderer, renderer
 
 
 def test_equating_the_cycles_makes_belinda_protest(renderer, renderer_kind) -> None:
-    session, results = play("marc-belinda", EQUATE_CYCLES, renderer=renderer)
+    _, results = play("marc-belinda", EQUATE_CYCLES, renderer=renderer)
     last = results[-1]
     assert Move.EQUATE_CYCLES in last.labels.moves
     protest = _plan(last, "Belinda")
@@ -109,13 +110,13 @@ def test_equating_the_cycles_makes_belinda_protest(renderer, renderer_kind) -> N
 
 
 FORBIDDEN = re.compile(r"rubric|system prompt|\bprompt\b|instruction|\bAI\b|language model|simulat|persona|"
-                       r"\bladder\b|openness|defensiveness", re.I)
+                       r"\bladder\b|openness|defensiveness", re.IGNORECASE)
 
 
 @pytest.mark.parametrize("injection", INJECTIONS)
 def test_prompt_injection_gets_in_character_confusion(renderer, renderer_kind, injection: str) -> None:
     warmup = VALIDATE_THEN_EVOKE[:3]  # Marc has opened one layer; Belinda none
-    session, results = play("marc-belinda", [*warmup, injection], renderer=renderer)
+    _, results = play("marc-belinda", [*warmup, injection], renderer=renderer)
     before, last = results[-2].state, results[-1]
     assert Move.OFF_FRAME in last.labels.moves
     assert {p.reaction for p in last.plan.speakers} == {"off_frame"}

@@ -126,3 +126,10 @@ def test_detection_against_closed_port_is_clean() -> None:
                         model="m", timeout=2)
     caps = resolve_capabilities(p).effective_capabilities()
     assert "failed" in caps.source
+
+
+def test_resolving_twice_costs_nothing(fake_detect: list) -> None:
+    once = resolve_capabilities(local())
+    assert resolve_capabilities(once) is once
+    resolve_capabilities(once, refresh=True)
+    assert len(fake_detect) == 2

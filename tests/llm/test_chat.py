@@ -138,6 +138,19 @@ def test_function_calling_garbage_gives_clean_none() -> None:
     assert out.value is None and out.error
 
 
+def test_json_schema_rejected_as_bad_request_degrades_to_function_calling() -> None:
+    class StrictRefuser(ToolFake):
+        def with_structured_output(self, schema: Any, **kwargs: Any) -> Any:
+            if kwargs.get("method") == "json_schema":
+                raise _status(openai.BadRequestError, 400)
+            return super().with_structured_output(schema, **kwargs)
+
+    reply = AIMessage(content="", tool_calls=[{"name": "Verdict", "args": {"score": 0}, "id": "1"}])
+    out = structured(StrictRefuser(responses=[reply]), Verdict,
+                     local(structured_method="json_schema"))([HumanMessage(content="x")])
+    assert out.value == Verdict(score=0) and out.method == "function_calling"
+
+
 # -------------------------------------------------------------------- retries
 
 

@@ -19,7 +19,7 @@ from pydantic import BaseModel, Field
 
 from trainer.llm.chat import LLMUnavailable
 from trainer.llm.client import LLMClient
-from trainer.llm.settings import CapabilityOverrides, ProviderProfile
+from trainer.llm.settings import CapabilityOverrides, LLMConfigError, ProviderProfile
 from trainer.llm.tokens import count_messages, count_tokens
 
 MSGS = [SystemMessage(content="You play Marc and Belinda."),
@@ -168,3 +168,24 @@ def test_unknown_exceptions_become_llm_unavailable() -> None:
     with pytest.raises(LLMUnavailable) as info:
         c.complete(MSGS)
     assert info.value.attempts == 1  # unknown errors are not retried blindly
+
+
+def test_configured_client(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert LLMClient.configured() is None  # nothing configured: offline
+    monkeypatch.setenv("TRAINER_LLM_PROVIDER", "openai_compatible")
+    with pytest.raises(LLMConfigError, match="TRAINER_LLM_BASE_URL"):
+        LLMClient.configured()
+    monkeypatch.setenv("TRAINER_LLM_BASE_URL", "http://127.0.0.1:9/v1")
+    monkeypatch.setenv("TRAINER_LLM_MODEL", "m")
+    c = LLMClient.configured(detect=False, temperature=0.1)
+    assert c is not None and c.profile.capabilities is not None and c.temperature == 0.1
+    assert c.meter.priced is False
+
+
+def test_error_names_the_server_but_not_credentials() -> None:
+    p = ProviderProfile(provider="openai_compatible", model="m",
+                        base_url="http://user:hunter2@127.0.0.1:9/v1")
+    c = LLMClient(p, chat_model=FlakyStream(responses=["x"], fail_first=99), attempts=1)
+    with pytest.raises(LLMUnavailable) as info:
+        list(c.stream(MSGS))
+    assert "127.0.0.1:9" in str(info.value) and "hunter2" not in str(info.value)

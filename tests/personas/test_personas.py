@@ -148,3 +148,18 @@ def test_persona_and_engine_files_share_no_sentence_with_the_seeds() -> None:
     done = subprocess.run([sys.executable, str(SEED_HOOK), str(root)], check=False, capture_output=True, text=True, timeout=120)
     mine = ("personas/", "trainer/personas/", "trainer/engine/", "trainer/render/", "tests/personas/", "tests/engine/")
     assert not [line for line in done.stdout.splitlines() if line.startswith(mine)]
+
+
+@pytest.mark.parametrize("couple_id", sorted(EXPECTED))
+def test_voiced_fears_are_recognised_by_the_shared_analysis(couple_id: str) -> None:
+    """A fear the engine lets a partner voice must count as one for the evaluator too."""
+    from trainer.analysis import Disclosure, analyze_turn
+    from trainer.transcript import Turn
+
+    couple = load_couple(couple_id)
+    for partner in couple.partners:
+        for line in partner.ladder.fear_voiced:
+            turns = [Turn(speaker="therapist", text=f"{partner.name}, what is the scariest part for you?"),
+                     Turn(speaker=partner.name, text=line.text)]
+            labels = analyze_turn(turns, 1, couple.names)
+            assert Disclosure.NEED_OR_FEAR in labels.disclosures, f"{partner.name}: {line.text}"

@@ -16,13 +16,15 @@ NAV_APP = str(Path(__file__).with_name("nav_app.py"))
 
 
 def app_as(viewer: Viewer | None, name: str = "Someone", *, page: str | None = None,
-           query: dict[str, str] | None = None) -> AppTest:
+           query: dict[str, str] | None = None, all_pages: bool = False) -> AppTest:
     """An AppTest of the role navigation, signed in as `viewer`, opened on `page` (a MINE key)."""
     at = AppTest.from_file(NAV_APP, default_timeout=60)
     if viewer is not None:
         at.session_state[state.USER] = UserRecord(
             id=viewer.user_id, display_name=name, role=viewer.role, created_at=datetime.now(UTC)
         )
+    if all_pages:
+        at.session_state["_all_pages"] = True
     for key, value in (query or {}).items():
         at.query_params[key] = value
     at.run()

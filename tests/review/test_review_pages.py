@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.accounts.dbkit import played, person
 from tests.review.apptest_kit import app_as, texts
 from trainer import store as st
@@ -64,12 +66,13 @@ def test_others_reaching_a_session_by_url_find_nothing(app_db: str, store: st.St
     assert "Ana" not in texts(at) and "Evidence" not in texts(at)
     queue = app_as(stranger, "Sam", page="review")
     assert "Nothing waiting for review" in texts(queue)
-    for viewer, name in ((ana, "Ana"), (fay, "Fay")):
-        page = app_as(viewer, name, page="review", query={"session": str(sid)})
-        assert "not available to your account" in texts(page)
-        assert "Evidence" not in texts(page)
-    nobody = app_as(None, page="review", query={"session": str(sid)})
-    assert "Evidence" not in texts(nobody) and "Sign in" in texts(nobody)
+    for viewer, name in ((ana, "Ana"), (fay, "Fay"), (None, "")):
+        with pytest.raises(ValueError, match="Could not find a navigation page"):
+            app_as(viewer, name, page="review")  # not in their navigation at all
+        page = app_as(viewer, name, page="review", query={"session": str(sid)}, all_pages=True)
+        assert "Evidence" not in texts(page) and "Calm" not in texts(page)
+        expected = "Please sign in first." if viewer is None else "not available to your account"
+        assert expected in texts(page)
 
 
 def test_calibration_page_shows_agreement(app_db: str, store: st.Store) -> None:

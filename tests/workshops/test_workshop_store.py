@@ -106,3 +106,26 @@ def test_dashboard_completion_and_exports_from_the_database(store: st.Store) -> 
     assert {s["participant"] for s in data["sessions"]} == {"Pia", "Max"}
     with pytest.raises(ValueError):
         workshop_export(store, fay, w.id, "xml")
+
+
+def test_practice_page_helpers_restrict_couples_and_tag_sessions(store: st.Store, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from datetime import UTC, datetime
+
+    from trainer.store.records import UserRecord
+    from trainer.webapp import workshop_practice as wp
+
+    fay, cy = person(store, "fay", "facilitator"), person(store, "cy")
+    w = create_workshop(store, fay, SPEC)
+    library = {"other": 1, "marc-belinda": 2}
+    assert wp.allowed_couples(library, None) == library
+    user = UserRecord(id=cy.user_id, display_name="Cy", role="trainee", created_at=datetime.now(UTC))
+    monkeypatch.setattr(wp, "active_workshop", lambda: None)
+    assert wp.workshop_for_practice(store, user) is None
+    assert not wp.record_started_session(store, user, played(store, cy))
+    join_with_account(store, cy, w.join_code)
+    monkeypatch.setattr(wp, "active_workshop", lambda: w.id)
+    workshop = wp.workshop_for_practice(store, user)
+    assert workshop and wp.allowed_couples(library, workshop) == {"marc-belinda": 2}
+    session = played(store, cy)
+    assert wp.record_started_session(store, user, session)
+    assert workshop_dashboard(store, fay, w.id).sessions_completed == 1

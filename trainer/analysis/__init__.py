@@ -5,7 +5,7 @@
 labels a whole session in one pass. See `analyzer.py` for the method.
 """
 
-from trainer.analysis.labels import Cue, Disclosure, Move, TurnLabels
 from trainer.analysis.analyzer import analyze_transcript, analyze_turn
+from trainer.analysis.labels import Cue, Disclosure, Move, TurnLabels
 
 __all__ = ["Cue", "Disclosure", "Move", "TurnLabels", "analyze_transcript", "analyze_turn"]

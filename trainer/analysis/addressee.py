@@ -10,16 +10,23 @@ partner, "he/she" -> the partner who is not addressed.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
-from typing import Sequence
 
 _BOTH = re.compile(
     r"\b(?:you both|both of you|each of you|you two|the two of you|either of you|"
     r"both your|you each|you guys|you folks|all of you|the both of you|each one of you)\b",
-    re.I,
+    re.IGNORECASE,
 )
-_SECOND = re.compile(r"\b(?:you|your|you're|you've|you'd|you'll|yours|yourself)\b", re.I)
-_THIRD = re.compile(r"\b(?:he|him|his|he's|himself|she|her|hers|she's|herself)\b", re.I)
+# Forms that address both partners as the ones spoken to (not "give up on the two of you").
+_BOTH_ADDRESS = re.compile(
+    r"(?:^|[.!?,:;]\s*|\b(?:and|so|now|okay|well)\s+)(?:you both|both of you|each of you|you two|the two of you|either of you)\b"
+    r"|\b(?:you both|you two|you each|you guys|both of you|each of you)\b(?! (?:as|for|and)\b)"
+    r"|\b(?:with|for|from|ask|asking|hear from|like) (?:you both|both of you|each of you|the two of you|you two)\b",
+    re.IGNORECASE,
+)
+_SECOND = re.compile(r"\b(?:you|your|you're|you've|you'd|you'll|yours|yourself)\b", re.IGNORECASE)
+_THIRD = re.compile(r"\b(?:he|his|he's|himself|she|hers|she's|herself|her(?= (?:\w+ing|own|way|\w+ness|anger|silence|pushing|reaching)\b))\b", re.IGNORECASE)
 _LEADS = r"(?:and|so|now|okay|ok|well|but|alright|right|also|then|oh|and now|so now)"
 
 
@@ -40,9 +47,9 @@ def name_hits(text: str, clients: Sequence[str]) -> list[tuple[str, int, int, bo
     for match in rx.finditer(text):
         before = text[: match.start()].rstrip()
         after = text[match.end() :].lstrip()
-        opens = not before or before[-1] in ".!?\"'(:;" or re.search(rf"(?:^|[.!?,]\s*){_LEADS}\s*,?$", before, re.I)
+        opens = not before or before[-1] in ".!?\"'(:;" or re.search(rf"(?:^|[.!?,]\s*){_LEADS}\s*,?$", before, re.IGNORECASE)
         vocative = bool(opens and after[:1] in (",", "?", "!", ".", "-", "\u2014", ":"))
-        vocative = vocative or bool(before.endswith(",") and (not after or after[:1] in "?.!,"))
+        vocative = vocative or bool(before.endswith(",") and (not after or after[:1] in "?.!,;:-\u2014"))
         hits.append((match.group(1), match.start(), match.end(), vocative))
     return hits
 
@@ -56,14 +63,14 @@ def addressed_partners(text: str, clients: Sequence[str], previous_speaker: str 
     clients = list(clients)
     if not clients:
         return []
-    if _BOTH.search(text):
-        return clients
     hits = name_hits(text, clients)
     vocatives = [(name, start) for name, start, _, voc in hits if voc]
     if vocatives:
         asked = {name for name, start in vocatives if _in_question(text, start)}
         chosen = asked or {name for name, _ in vocatives}
         return [c for c in clients if c in chosen]
+    if _BOTH_ADDRESS.search(text):
+        return clients
     named = {name for name, _, _, _ in hits}
     if named and _SECOND.search(text):
         others = [c for c in clients if c not in named]
@@ -83,12 +90,12 @@ def sentence_addressee(text: str, start: int, end: int, clients: Sequence[str], 
                        turn_addressed: Sequence[str]) -> list[str]:
     """Who "you" means in the sentence text[start:end]: its own vocative, else the latest
     vocative before it in the turn, else the partner who just spoke, else the turn's addressees."""
-    if _BOTH.search(text[start:end]):
-        return list(clients)
     hits = [(name, s) for name, s, _, voc in name_hits(text, clients) if voc and s < end]
     inside = [name for name, s in hits if s >= start]
     if inside:
         return [c for c in clients if c in inside]
+    if _BOTH_ADDRESS.search(text[start:end]):
+        return list(clients)
     if hits:
         return [hits[-1][0]]
     if previous_speaker in clients:

@@ -14,9 +14,9 @@ classifier trained on a few dozen of our own examples would only approximate.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Sequence
 
 from trainer.analysis.labels import Disclosure, Move, TurnLabels
 from trainer.analysis.lexicon import Lexicon, get_lexicon
@@ -29,8 +29,8 @@ _ENCOURAGER = {"mm-hmm", "mhm", "uh-huh", "go on", "i see", "okay", "ok", "right
 
 
 @lru_cache(maxsize=4096)
-def _sex(text: str, names: tuple[str, ...], couple: bool) -> SexFeatures:
-    return sex_features(get_lexicon(names), normalize(text), couple)
+def _sex(text: str, names: tuple[str, ...], couple: bool, therapist: bool = True) -> SexFeatures:
+    return sex_features(get_lexicon(names), normalize(text), couple, therapist)
 
 
 @dataclass
@@ -86,15 +86,30 @@ def _sex_move(f: SexFeatures, st: _SexState, text: str, last_client: str = "") -
     related = f.anaphoric or _overlap(text, last_client) or plain in _ENCOURAGER
     if st.active and not shifted and related:
         return Move.FOLLOW_UP_SEX, "continues", _question_sentence(f)
-    if not st.active and st.client_last_sexual and f.anaphoric and f.question and not shifted:
-        return Move.INVITE_SEX, "says_more", _question_sentence(f)
+    if not st.active and st.client_last_sexual and not shifted:
+        asked = _says_more(f)
+        if asked is not None:
+            return Move.INVITE_SEX, "says_more", asked
     return None, None, None
 
 
-_STOP = frozenset("""about after again also been before being between both could does doing down from have having here
-into just like made make more most much only other over really said same should some such than that their them
-then there these they thing things this those through very want well were what when where which while with
-would your you're yours know think feel going""".split())
+_SAY_MORE = re.compile(
+    r"\b(?:tell me|say (?:a bit |a little )?more|more about|talk about|what(?:'s| is| was) (?:that|it|this) (?:been )?like|"
+    r"how (?:is|was|has) (?:that|it|this)|what happens|what do you mean|help me understand|go on)\b",
+    re.IGNORECASE,
+)
+_POINTER = re.compile(r"\b(?:that|this|it|those)\b", re.IGNORECASE)
+
+
+def _says_more(f: SexFeatures) -> int | None:
+    """A short request, in one sentence, to say more about what the client just said."""
+    for i, span in enumerate(f.sentences):
+        if _SAY_MORE.search(span.text) and _POINTER.search(span.text) and len(span.text.split()) <= 14:
+            return i
+    return None
+
+
+_STOP = frozenset(["about", "after", "again", "also", "been", "before", "being", "between", "both", "could", "does", "doing", "down", "from", "have", "having", "here", "into", "just", "like", "made", "make", "more", "most", "much", "only", "other", "over", "really", "said", "same", "should", "some", "such", "than", "that", "their", "them", "then", "there", "these", "they", "thing", "things", "this", "those", "through", "very", "want", "well", "were", "what", "when", "where", "which", "while", "with", "would", "your", "you're", "yours", "know", "think", "feel", "going"])
 
 
 def _overlap(text: str, other: str) -> bool:
@@ -132,8 +147,23 @@ def _advance(history: _History, turn: Turn, labels_move: Move | None, f: SexFeat
 
 
 def _client_movers(lex: Lexicon, turn: Turn) -> list[str]:
-    labels = {f.label for f in client_findings(lex, normalize(turn.text))}
-    return [turn.speaker] if labels & {"protective_move_admitted", "protective_intent"} else []
+    return [turn.speaker] if _owns_move(lex, turn.text) else []
+
+
+_OWNS: dict[tuple[int, str], bool] = {}
+
+
+def _owns_move(lex: Lexicon, text: str) -> bool:
+    """Did this client text own a protective move or intent? (memoised: history is re-read every turn)"""
+    key = (id(lex), text)
+    found = _OWNS.get(key)
+    if found is None:
+        labels = {f.label for f in client_findings(lex, normalize(text))}
+        found = bool(labels & {"protective_move_admitted", "protective_intent"})
+        if len(_OWNS) > 20_000:
+            _OWNS.clear()
+        _OWNS[key] = found
+    return found
 
 
 def analyze_turn(turns: Sequence[Turn], index: int, clients: Sequence[str]) -> TurnLabels:
@@ -144,7 +174,7 @@ def analyze_turn(turns: Sequence[Turn], index: int, clients: Sequence[str]) -> T
     couple = len(names) >= 2
     for i in range(index):
         turn = turns[i]
-        f = _sex(turn.text, names, couple)
+        f = _sex(turn.text, names, couple, turn.is_therapist)
         move = _sex_move(f, history.sex, normalize(turn.text), history.last_client_text)[0] if turn.is_therapist else None
         movers = [] if turn.is_therapist else _client_movers(lex, turn)
         _advance(history, turn, move, f, i, movers)
@@ -163,7 +193,7 @@ def analyze_transcript(transcript: Transcript) -> list[TurnLabels]:
         out.append(labels)
         sex_move = next((m for m in labels.moves if m in _SEX_MOVES), None)
         movers = [turn.speaker] if labels.has(Disclosure.PROTECTIVE_MOVE) or labels.has(Disclosure.PROTECTIVE_INTENT) else []
-        _advance(history, turn, sex_move, _sex(turn.text, names, couple), i, movers)
+        _advance(history, turn, sex_move, _sex(turn.text, names, couple, turn.is_therapist), i, movers)
     return out
 
 
@@ -180,7 +210,7 @@ def _label(turns: Sequence[Turn], index: int, names: tuple[str, ...], history: _
         sex = _sex_move(f, history.sex, normalize(turn.text), history.last_client_text)
         return label_therapist(turn, index, ordinal, names, history, lex, f, sex)
     previous = turns[history.last_therapist] if history.last_therapist is not None else None
-    return label_client(turn, index, names, lex, _sex(turn.text, names, couple), previous)
+    return label_client(turn, index, names, lex, _sex(turn.text, names, couple, False), previous)
 
 
 __all__ = ["analyze_transcript", "analyze_turn"]

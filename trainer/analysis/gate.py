@@ -12,7 +12,8 @@ import re
 from functools import lru_cache
 
 try:  # Python >= 3.11
-    from re import _constants as C, _parser as P  # type: ignore[attr-defined]
+    from re import _constants as C  # type: ignore[attr-defined]
+    from re import _parser as P
 except ImportError:  # pragma: no cover
     import sre_constants as C  # type: ignore[no-redef]
     import sre_parse as P  # type: ignore[no-redef]
@@ -75,7 +76,7 @@ def _walk(items, opened: set[str]) -> tuple[set[str], set[str]]:
     return opened, closed
 
 
-def literal_prefixes(fragments: list[str]) -> frozenset[str] | None:
+def literal_prefixes(fragments: list[str]) -> tuple[str, ...] | None:
     """Lower-case word beginnings every match of some fragment starts with; None = cannot gate."""
     out: set[str] = set()
     for fragment in fragments:
@@ -89,16 +90,22 @@ def literal_prefixes(fragments: list[str]) -> frozenset[str] | None:
             if not word:
                 return None
             out.add(word)
-    return frozenset(out)
+    return tuple(sorted(out))
 
 
 @lru_cache(maxsize=16384)
-def word_prefixes(text: str) -> frozenset[str]:
-    """Every beginning (up to MAX_PREFIX letters) of every word in the text."""
-    found: set[str] = set()
+def words_of(text: str) -> tuple[str, ...]:
+    """Lower-case words of the text, plus the part after each inner apostrophe ("it's" -> "'s")."""
+    out: list[str] = []
     for word in _WORD.findall(text.lower()):
-        starts = [word] + [word[i:] for i, ch in enumerate(word) if ch == "'" and i > 0]
-        for start in starts:
-            for i in range(1, min(len(start), MAX_PREFIX) + 1):
-                found.add(start[:i])
-    return frozenset(found)
+        out.append(word)
+        if word.startswith("'") and len(word) > 1:
+            out.append(word.lstrip("'"))
+        if "'" in word[1:]:
+            out.extend(word[i:] for i, ch in enumerate(word) if ch == "'" and i > 0)
+    return tuple(out)
+
+
+def gate_open(gate: tuple[str, ...] | None, text: str) -> bool:
+    """False only when no word of the text starts like any match of the concept could."""
+    return gate is None or any(word.startswith(gate) for word in words_of(text))

@@ -16,21 +16,23 @@ from trainer.analysis.lexicon import Lexicon
 from trainer.analysis.text import clause_bounds, is_question, negated, sentences
 
 _FIRST = re.compile(r"\b(?:I|I'm|I've|I'd|I'll|me|my|myself|we|us|our)\b")
-_ACCUSE = re.compile(r"^\s*(?:you|you're|you've)\b", re.I)
-_POLITE_AFRAID = re.compile(r"\bafraid (?:I|we) (?:can't|cannot|won't|don't|have to|need to|must)\b", re.I)
+_ACCUSE = re.compile(r"^\s*(?:you|you're|you've)\b", re.IGNORECASE)
+_POLITE_AFRAID = re.compile(r"\bafraid (?:I|we) (?:can't|cannot|won't|don't|have to|need to|must)\b", re.IGNORECASE)
 _HEAD = re.compile(
     r"(?:afraid|scared|terrified|frightened|petrified|fear|worried|panic|want|need|long|wish|crav|ach|yearn|hop|miss|"
     r"I'm|I am|you're|you are|I feel|you feel|I felt|you felt|feel)",
-    re.I,
+    re.IGNORECASE,
 )
 _FEAR_QUESTION = re.compile(
     r"\b(?:afraid|scared|fear|frighten\w*|worr\w+|dread|bracing|protecting yourself|guarding|need most|long for|"
-    r"most want|miss most|tell you about yourself|say about you|mean to you|mean for you)\b",
-    re.I,
+    r"most want|miss most|tell you about yourself|say about you|mean to you|mean for you|hop(?:e|ing) for|"
+    r"long(?:ing)? for|wish(?:ing)? for|what do you (?:most )?(?:need|want|miss))\b",
+    re.IGNORECASE,
 )
-_NON_ANSWER = re.compile(r"^\W*(?:I don't know|I dunno|nothing|not really|no idea|dunno|I'm not sure|who knows)\b", re.I)
-_SECOND = re.compile(r"\b(?:you|your|you're|yourself)\b", re.I)
-_STRONG_YES = re.compile(r"\b(?:exactly|absolutely|definitely|that's it|that's exactly|spot on|precisely|so true)\b", re.I)
+_NON_ANSWER = re.compile(r"^\W*(?:I don't know|I dunno|nothing|not really|no idea|dunno|I'm not sure|who knows)\b", re.IGNORECASE)
+_ABOUT_PARTNER = re.compile(r"\b(?i:you|your|you're|yourself)\b|[\w,;:]\s+[A-Z][a-z]+")
+_SECOND = re.compile(r"\b(?:you|your|you're|yourself)\b", re.IGNORECASE)
+_STRONG_YES = re.compile(r"\b(?:exactly|absolutely|definitely|that's it|that's exactly|spot on|precisely|so true)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -86,7 +88,7 @@ def evoke_features(lex: Lexicon, text: str) -> EvokeFeatures:
         ask = lex.search("evoke.ask", sent)
         deeper = lex.search("evoke.deeper", sent)
         conj = lex.search("evoke.conjecture", sent)
-        content = need_hits(lex, sent, speaker_is_client=False)
+        content = need_hits(lex, sent, speaker_is_client=False) if _ABOUT_PARTNER.search(sent) else []
         cues = [m for m in (ask, deeper if (question or content or conj) else None) if m is not None]
         where = None
         if cues:
@@ -106,7 +108,7 @@ def evoke_features(lex: Lexicon, text: str) -> EvokeFeatures:
     return feats
 
 
-_FILLER = re.compile(r"^(?:\W*(?:well|um+|uh+|oh|hmm+|honestly|I mean|so|okay|ok|look|I guess I'd say)\b[\s,.]*)+", re.I)
+_FILLER = re.compile(r"^(?:\W*(?:well|um+|uh+|oh|hmm+|honestly|I mean|so|okay|ok|look|I guess I'd say)\b[\s,.]*)+", re.IGNORECASE)
 
 
 def answer_kind(lex: Lexicon, text: str, nonverbal: str = "") -> str | None:

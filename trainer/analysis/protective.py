@@ -12,8 +12,8 @@ not the therapist's blame.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from trainer.analysis.addressee import about_partners, sentence_addressee
 from trainer.analysis.lexicon import Lexicon
@@ -21,21 +21,21 @@ from trainer.analysis.text import Span, clause_bounds, negated, sentences
 
 _ANAPHOR = re.compile(
     r"\b(?:that|this|it|doing that|what you (?:do|did)|the way you|how you|those (?:moments|times)|that reaction|your reaction)\b",
-    re.I,
+    re.IGNORECASE,
 )
 _PERSPECTIVE = re.compile(
     r"\b(?:you (?:feel|felt|think|thought|believe|hear|heard|see|experience)|it feels|(?:sounds|seems) like (?:you feel|to you)|"
     r"to you|in your eyes|from your (?:side|view|point)|for you it|(?:he|she|they) (?:says|said|thinks|feels))\b",
-    re.I,
+    re.IGNORECASE,
 )
 _OWNER = re.compile(
-    r"\b(?:I|I'm|I've|I'd|I'll|we|we're|we've)(?:\s+(?:just|usually|always|often|sometimes|then|tend to|try to|start to|"
+    r"\b(?:I|I'm|I've|I'd|I'll)(?:\s+(?:just|usually|always|often|sometimes|then|tend to|try to|start to|"
     r"end up|kind of|sort of|will|would|'ll|get|got|go|went|can|could|might|also|still|really|do|did|am|was|have|had|"
     r"basically|honestly|probably|simply|mostly|completely|totally|even|keep|kept|start|started|actually|is|and))*\s*$",
-    re.I,
+    re.IGNORECASE,
 )
-_WHY_YOU = re.compile(r"\bwhy (?:are|do|won't|don't|can't|would|did|didn't|must|is it that|do you keep) (?:you|he|she)\b", re.I)
-_STRONG_MOVE_ALONE = re.compile(r"\bno big deal\b", re.I)
+_WHY_YOU = re.compile(r"\bwhy (?:are|do|won't|don't|can't|would|did|didn't|must|is it that|do you keep) (?:you|he|she)\b", re.IGNORECASE)
+_STRONG_MOVE_ALONE = re.compile(r"\bno big deal\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -68,25 +68,33 @@ def therapist_findings(
     """
     found: list[Finding] = []
     for index, span in enumerate(sentences(text)):
-        window = (span.start, span.end)
         sent = span.text
         addressed = sentence_addressee(text, span.start, span.end, clients, previous_speaker, turn_addressed)
         moves = _moves_in(lex, text, span)
-        frames = [m for m in lex.finditer("validate_frame", sent) if not negated(sent, m.start())]
-        if frames:
-            if moves:
-                for move in moves:
-                    who = about_partners(text, span.start + move.start(), addressed, clients, window)
-                    found.append(Finding("validate_protective_move", span.start + min(move.start(), frames[0].start()),
-                                         span.start + max(move.end(), frames[0].end()), tuple(who), index))
-            elif recent_movers and _ANAPHOR.search(sent):
-                movers = [c for c in recent_movers if c in addressed] or list(recent_movers)
-                found.append(Finding("validate_protective_move", span.start + frames[0].start(),
-                                     span.start + frames[0].end(), tuple(movers), index))
-        found.extend(_blame(lex, text, span, index, moves, addressed, clients, recent_movers))
-        for match in lex.finditer("repair", sent):
-            if not negated(sent, match.start()):
-                found.append(Finding("repair", span.start + match.start(), span.start + match.end(), tuple(addressed), index))
+        could_refer = _ANAPHOR.search(sent) is not None
+        frames = [m for m in lex.finditer("validate_frame", sent) if not negated(sent, m.start())] if (moves or could_refer) else []
+        strong = [m for m in lex.finditer("validate_frame_strong", sent) if not negated(sent, m.start())]
+        if strong:
+            frame = strong[0]
+            who = _frame_owner(text, span, frame, moves, addressed, clients)
+            found.append(Finding("validate_protective_move", span.start + frame.start(), span.start + frame.end(),
+                                 tuple(who), index))
+        elif frames and moves:
+            frame = frames[0]
+            who = _frame_owner(text, span, frame, moves, addressed, clients)
+            found.append(Finding("validate_protective_move", span.start + min(moves[0].start(), frame.start()),
+                                 span.start + max(moves[0].end(), frame.end()), tuple(who), index))
+        elif frames and recent_movers and _ANAPHOR.search(sent):
+            movers = [c for c in recent_movers if c in addressed] or list(recent_movers)
+            found.append(Finding("validate_protective_move", span.start + frames[0].start(),
+                                 span.start + frames[0].end(), tuple(movers), index))
+        elif _UNDERSTANDABLE.search(sent) and any(lex.has("protective_function", s.text) for s in _near(text, index)):
+            found.append(Finding("validate_protective_move", span.start, span.end, tuple(addressed), index))
+        repairs = [m for m in lex.finditer("repair", sent) if not negated(sent, m.start())]
+        for match in repairs[:1]:
+            found.append(Finding("repair", span.start + match.start(), span.start + match.end(), tuple(turn_addressed), index))
+        if not repairs and not _SELF.match(sent):  # owning a misstep is not blaming a partner
+            found.extend(_blame(lex, text, span, index, moves, addressed, clients, recent_movers))
         for match in lex.finditer("empathy", sent):
             if not negated(sent, match.start()):
                 found.append(Finding("generic_empathy", span.start + match.start(), span.start + match.end(), tuple(addressed), index))
@@ -101,9 +109,12 @@ def _blame(lex, text, span, index, moves, addressed, clients, recent_movers) -> 
         for match in lex.finditer(concept, sent):
             if negated(sent, match.start(), window=2) or _voices_client(sent, match.start()):
                 continue
-            if re.match(r"(?:if|why)\b", match.group(0), re.I) and not moves:
+            if re.match(r"(?:if|why)\b", match.group(0), re.IGNORECASE) and not moves:
                 continue
-            if concept == "blame.directive" and not moves and not re.search(r"\b(?:stop|quit|grow|man|calm|get over|listen|open up|step up|try harder|let)\b", match.group(0), re.I):
+            if re.match(r"(?:stop|quit)\b", match.group(0), re.IGNORECASE) and not _clause_initial(sent, match.start()):
+                continue
+            lecture = re.search(r"\bto\b|\b(?:stop|quit|grow up|man up|calm down|get over|halfway)\b", match.group(0), re.IGNORECASE)
+            if concept == "blame.directive" and not moves and not lecture:
                 continue
             who = about_partners(text, span.start + match.start(), addressed, clients, window)
             out.append(Finding("blame", span.start + match.start(), span.start + match.end(), tuple(who), index))
@@ -115,11 +126,39 @@ def _blame(lex, text, span, index, moves, addressed, clients, recent_movers) -> 
         if negated(sent, match.start(), window=2) or _voices_client(sent, match.start()):
             continue
         backed = about_partners(text, span.start + match.start() + 1, addressed, clients, window)
-        if re.match(r"you're", match.group(0), re.I):
+        if re.match(r"you're", match.group(0), re.IGNORECASE):
             backed = list(addressed)
         against = tuple(c for c in clients if c not in backed) or tuple(addressed)
         out.append(Finding("take_sides", span.start + match.start(), span.start + match.end(), against, index))
     return out
+
+
+_UNDERSTANDABLE = re.compile(r"\b(?:makes? (?:\w+ ){0,3}sense|understandable|of course|no wonder|I (?:can )?(?:see|get|understand) why)\b", re.IGNORECASE)
+_SELF = re.compile(r"^\W*(?:\w+,\s*)?I (?:came|went|was|got|pushed|jumped|spoke|said|put|pressed|sounded)\b", re.IGNORECASE)
+_PERSON = re.compile(r"\b(?:you|your|you're|he|his|he's|she|she's|her|they|their)\b", re.IGNORECASE)
+
+
+def _near(text: str, index: int) -> list[Span]:
+    spans = sentences(text)
+    return list(spans[max(0, index - 1) : index + 2])
+
+
+def _frame_owner(text, span, frame, moves, addressed, clients) -> list[str]:
+    """Whose move a validating frame is about: the person the frame itself names
+    ("your way of", "you trying to"), else the agent of the first move."""
+    sent = span.text
+    head = sent[max(0, frame.start() - 16) : frame.end()]
+    if _PERSON.search(head) or any(n in head for n in clients):
+        return about_partners(text, span.start + frame.end() - 1, addressed, clients, (span.start, span.end))
+    anchor = moves[0].start() if moves else frame.start()
+    return about_partners(text, span.start + anchor, addressed, clients, (span.start, span.end))
+
+
+def _clause_initial(sentence: str, pos: int) -> bool:
+    """An imperative ("Stop shutting down") opens its clause; "the only way to stop getting hurt" does not."""
+    start, _ = clause_bounds(sentence, pos)
+    lead = sentence[start:pos].strip().lower()
+    return lead in ("", "so", "and", "just", "please", "then", "now", "okay", "look", "you", "you just", "just please")
 
 
 def _voices_client(sentence: str, pos: int) -> bool:

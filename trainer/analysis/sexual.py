@@ -17,14 +17,14 @@ from trainer.analysis.lexicon import Lexicon
 from trainer.analysis.text import Span, clause_bounds, is_question, sentences
 
 _ANAPHORA = r"\b(?:that|this|it|those|these)\b"
-_WHY_YOU = re.compile(r"\bwhy (?:are|do|won't|don't|can't|would|did|didn't|must|is it that) (?:you|he|she)\b", re.I)
+_WHY_YOU = re.compile(r"\bwhy (?:are|do|won't|don't|can't|would|did|didn't|must|is it that) (?:you|he|she)\b", re.IGNORECASE)
 
 
 @dataclass
 class SexFeatures:
     """Sexual-topic facts of one turn's text (history-free, cacheable)."""
 
-    sentences: list[Span]
+    sentences: tuple[Span, ...]
     mention_sentences: list[int] = field(default_factory=list)  # indices into `sentences`
     health_only: bool = False  # sexual words present, but only as health information
     inviting: list[int] = field(default_factory=list)  # mention sentences that ask/open/normalize
@@ -70,22 +70,28 @@ def _clause_has(lex: Lexicon, concept: str, sentence: str, couple: bool) -> bool
     for match in lex.finditer(concept, sentence):
         start, end = clause_bounds(sentence, match.start())
         clause = sentence[start:end]
-        if _mention_in(lex, clause, couple)[0] or re.search(_ANAPHORA, clause, re.I):
+        if _mention_in(lex, clause, couple)[0] or re.search(_ANAPHORA, clause, re.IGNORECASE):
             return True
     return False
 
 
-def sex_features(lex: Lexicon, text: str, couple: bool = True) -> SexFeatures:
-    """Scan the (normalized) text of a turn for the sexual topic and how it is handled."""
+def sex_features(lex: Lexicon, text: str, couple: bool = True, therapist: bool = True) -> SexFeatures:
+    """Scan the (normalized) text of a turn for the sexual topic and how it is handled.
+
+    Client turns only need the mention itself (`therapist=False` skips the rest)."""
     spans = sentences(text)
     feats = SexFeatures(sentences=spans)
     health = False
     for i, span in enumerate(spans):
         mention, health_hit = _mention_in(lex, span.text, couple)
         health = health or health_hit
+        if not therapist:
+            if mention:
+                feats.mention_sentences.append(i)
+            continue
         question = is_question(span.text)
         feats.question = feats.question or question
-        if question and lex.has("invite.other_topics", span.text) and not mention:
+        if question and not mention and lex.has("invite.other_topics", span.text) and not re.search(_ANAPHORA, span.text, re.IGNORECASE):
             feats.other_topic_question = True
         if lex.has("invite.topic_shift", span.text):
             feats.topic_shift = True
@@ -105,6 +111,6 @@ def sex_features(lex: Lexicon, text: str, couple: bool = True) -> SexFeatures:
         feats.normalizing = feats.normalizing or normal
         if question or normal or lex.has("invite.ask", span.text):
             feats.inviting.append(i)
-    feats.anaphoric = bool(re.search(_ANAPHORA, text, re.I))
+    feats.anaphoric = bool(re.search(_ANAPHORA, text, re.IGNORECASE))
     feats.health_only = health and not feats.mentions
     return feats

@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
 _SENTENCE_END = re.compile(r"[.!?]+[\"')\]]*(?=\s|$)|\n+")
-_CLAUSE_BREAK = re.compile(r"[,;:]|\s[-\u2013\u2014]+\s|--|\u2014|\bbut\b|\bthough\b|\balthough\b|\bhowever\b", re.I)
-_NEGATORS = re.compile(r"\b(?:not|no|never|nothing|hardly|barely|without|neither|nor)\b|n't\b", re.I)
+_CLAUSE_BREAK = re.compile(r"[,;:]|\s[-\u2013\u2014]+\s|--|\u2014|\bbut\b|\bthough\b|\balthough\b|\bhowever\b", re.IGNORECASE)
+_NEGATORS = re.compile(r"\b(?:not|no|never|nothing|hardly|barely|without|neither|nor)\b|n't\b", re.IGNORECASE)
 _QUESTION_START = re.compile(
     r"^\s*(?:\w+,\s*)?(?:so,?\s*|and,?\s*|but,?\s*|okay,?\s*|well,?\s*)?"
     r"(?:what|how|when|where|why|who|which|do|does|did|is|are|was|were|can|could|would|will|have|has|tell me|help me|say more)\b",
-    re.I,
+    re.IGNORECASE,
 )
+_QUOTED = re.compile(r"(?:(?<=\s)|^)['\"][^'\"]+['\"](?=[\s,.;:!?]|$)")
 MAX_QUOTE = 160
 
 
@@ -36,15 +38,16 @@ class Span:
         return self.start <= pos < self.end
 
 
-def sentences(text: str) -> list[Span]:
-    """Sentence spans of the (normalized) text, trimmed of surrounding space."""
+@lru_cache(maxsize=16384)
+def sentences(text: str) -> tuple[Span, ...]:
+    """Sentence spans of the (normalized) text, trimmed of surrounding space (cached)."""
     spans: list[Span] = []
     start = 0
     for match in _SENTENCE_END.finditer(text):
         _add(spans, text, start, match.end())
         start = match.end()
     _add(spans, text, start, len(text))
-    return spans
+    return tuple(spans)
 
 
 def _add(spans: list[Span], text: str, start: int, end: int) -> None:
@@ -71,7 +74,7 @@ def clause_bounds(text: str, pos: int) -> tuple[int, int]:
 def negated(text: str, pos: int, window: int = 3) -> bool:
     """A negator among the `window` words before `pos`, inside the same clause."""
     start, _ = clause_bounds(text, pos)
-    before = text[start:pos]
+    before = _QUOTED.sub(" ", text[start:pos])
     words = re.findall(r"[\w']+", before)[-window:]
     return bool(_NEGATORS.search(" ".join(words)))
 

@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING
 
 from trainer.analysis.addressee import addressed_partners
 from trainer.analysis.labels import Cue, Disclosure, Move, TurnLabels
 from trainer.analysis.lexicon import Lexicon, get_lexicon
-from trainer.analysis.needs import EvokeFeatures, answer_kind, answers_need_question, asks_for_need, evoke_features, need_hits
+from trainer.analysis.needs import (
+    EvokeFeatures,
+    answer_kind,
+    answers_need_question,
+    asks_for_need,
+    evoke_features,
+    need_hits,
+)
 from trainer.analysis.protective import client_findings, therapist_findings
 from trainer.analysis.sexual import SexFeatures
 from trainer.analysis.text import is_question, normalize, quote, sentence_quote, sentences
@@ -18,7 +26,7 @@ from trainer.transcript import Turn
 if TYPE_CHECKING:  # pragma: no cover
     from trainer.analysis.analyzer import _History
 
-_OTHER_CYCLE = re.compile(r"\b(?:money|talk\w*|conversation\w*|emotional\w*|support|listen\w*|understand\w*|finances?)\b", re.I)
+_OTHER_CYCLE = re.compile(r"\b(?:money|talk\w*|conversation\w*|emotional\w*|support|listen\w*|understand\w*|finances?)\b", re.IGNORECASE)
 
 
 class _Builder:
@@ -72,7 +80,7 @@ def _sentence_of(text: str, pos: int) -> tuple[int, int]:
     return (pos, pos + 1)
 
 
-def label_therapist(turn: Turn, index: int, ordinal: int, names: tuple[str, ...], history: "_History",
+def label_therapist(turn: Turn, index: int, ordinal: int, names: tuple[str, ...], history: _History,
                     lex: Lexicon, f: SexFeatures, sex: tuple) -> TurnLabels:
     text = normalize(turn.text)
     addressed = addressed_partners(text, names, history.previous_speaker)
@@ -134,7 +142,8 @@ def label_client(turn: Turn, index: int, names: tuple[str, ...], lex: Lexicon, f
         b.add(Disclosure.NEED_OR_FEAR, me, _sentence_of(text, hit.start))
     if previous is not None:
         prev_text = normalize(previous.text)
-        if not labels.has(Disclosure.NEED_OR_FEAR) and asks_for_need(prev_text) and answers_need_question(text):
+        declined = answer_kind(lex, text) in ("reject", "hesitant")
+        if not labels.has(Disclosure.NEED_OR_FEAR) and not declined and asks_for_need(prev_text) and answers_need_question(text):
             first = sentences(text)
             b.add(Disclosure.NEED_OR_FEAR, me, (first[0].start, first[0].end) if first else (0, len(text)),
                   cue="need_in_answer")

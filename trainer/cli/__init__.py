@@ -22,6 +22,7 @@ COMMAND_MODULES = [
     "library",
     "transcripts",
     "simulation",
+    "scoring",
 ]
 
 for _name in COMMAND_MODULES:

@@ -8,7 +8,7 @@ until it is registered, asking for it raises a one-line `TrainerError`.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from trainer.errors import TrainerError
 from trainer.evaluate.result import (
@@ -63,6 +63,29 @@ def make_evaluator(rubric: Rubric, evaluator: str = "offline") -> EvaluatorFn:
     return factory(rubric)
 
 
+def llm_available() -> bool:
+    """A real LLM judge is registered and a model is configured (no network is touched)."""
+    try:
+        import importlib
+
+        importlib.import_module("trainer.evaluate.llm")
+    except Exception:  # noqa: BLE001, S110 - the judge module is optional
+        pass
+    if EVALUATORS.get("llm") in (None, _llm_factory):
+        return False
+    try:
+        from trainer.llm import load_profile
+
+        return not load_profile().is_offline
+    except Exception:  # noqa: BLE001 - unreadable settings: no LLM
+        return False
+
+
+def default_evaluator() -> str:
+    """`llm` when a judge and a model are configured, else the offline evaluator."""
+    return "llm" if llm_available() else "offline"
+
+
 def evaluate(
     transcript: Transcript, rubric_id: str = DEFAULT_RUBRIC_ID, evaluator: str = "offline"
 ) -> Evaluation:
@@ -76,8 +99,10 @@ __all__ = [
     "CriterionResult",
     "Evaluation",
     "Evidence",
+    "default_evaluator",
     "evaluate",
     "find_verbatim",
+    "llm_available",
     "make_evaluator",
     "register_evaluator",
     "verify_evidence",

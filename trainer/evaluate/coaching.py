@@ -8,6 +8,7 @@ back to the transcript's names.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 from string import Formatter
@@ -73,6 +74,10 @@ def couple_names(transcript: Transcript, labels: list[TurnLabels]) -> dict[str, 
 
 def _focus_partner(criterion: str, scored: Scored, names: dict[str, str], labels: list[TurnLabels],
                    clients: list[str]) -> str:
+    if criterion == "raised_sexual_cycle_early" and scored.facts.get("turn") is not None:
+        after = [t for t in labels[int(scored.facts["turn"]) + 1 :] if not t.is_therapist]
+        if after:
+            return after[0].speaker
     done = scored.facts.get("validated") or scored.facts.get("surfaced") or []
     blamed = scored.facts.get("blamed") or []
     if blamed:
@@ -89,7 +94,7 @@ def _admitted_quote(labels: list[TurnLabels], name: str) -> str | None:
     for t in labels:
         if t.speaker == name:
             for cue in t.cues:
-                if cue.label == str(Disclosure.PROTECTIVE_MOVE) and len(cue.quote) <= 90:
+                if cue.label == str(Disclosure.PROTECTIVE_MOVE) and len(cue.quote) <= 90 and re.search(r"\bI\b", cue.quote):
                     return cue.quote.rstrip(".!")
     return None
 

@@ -7,7 +7,7 @@ the result leaves this module.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from trainer.analysis import analyze_transcript
 from trainer.evaluate.coaching import coach, fill

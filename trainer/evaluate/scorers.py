@@ -7,8 +7,8 @@ Thresholds (the early window) come from the rubric file, never from code.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from trainer.analysis.labels import Cue, Disclosure, Move, TurnLabels
 from trainer.evaluate.result import Evidence

@@ -48,7 +48,7 @@ def cache_path() -> Path:
 
 
 def cache_key(profile: ProviderProfile) -> str:
-    return f"{profile.effective_base_url or ''}|{profile.model or ''}"
+    return f"{profile.display_url or ''}|{profile.model or ''}"  # no credentials on disk
 
 
 def _read_disk(path: Path) -> dict[str, dict]:
@@ -211,11 +211,14 @@ def resolve_capabilities(
 ) -> ProviderProfile:
     """The profile with capabilities filled in: overrides > known > cache > detection.
 
+    A profile that already carries capabilities is returned as is (unless
+    ``refresh``), so resolving twice costs nothing.
+
     With ``detect=False`` an unknown server gets conservative defaults (no
     network). Detection failures (server down) also leave the defaults, so
     the next call can try again.
     """
-    if profile.is_offline:
+    if profile.is_offline or (profile.capabilities is not None and not refresh):
         return profile
     ov = profile.overrides
     if ov.complete():

@@ -166,7 +166,9 @@ def structured(
 
     json_schema / function_calling use ChatOpenAI's own structured output (with
     the raw message kept for usage); json_mode asks for a JSON object and parses
-    it from text. Any method falls back to parsing JSON from the raw text.
+    it from text. Any method falls back to parsing JSON from the raw text, and a
+    json_schema request the server rejects as invalid (400) is retried once as
+    function_calling.
     """
     method = method or profile.effective_capabilities().structured_method
     if method == "json_mode":
@@ -181,17 +183,26 @@ def structured(
 
         return run_json_mode
 
-    runnable = model.with_structured_output(schema, method=method, include_raw=True)
-
     def run(messages: Sequence[BaseMessage]) -> Structured[T]:
-        out = runnable.invoke(list(messages))
+        used: str = method
+        try:
+            runnable = model.with_structured_output(schema, method=used, include_raw=True)
+            out = runnable.invoke(list(messages))
+        except openai.BadRequestError:
+            if used != "json_schema":
+                raise
+            # OpenAI strict mode refuses some JSON Schema keywords (e.g. on bounded
+            # strings); non-strict tool calling takes the same schema.
+            used = "function_calling"
+            runnable = model.with_structured_output(schema, method=used, include_raw=True)
+            out = runnable.invoke(list(messages))
         raw, parsed = out.get("raw"), out.get("parsed")
         if isinstance(parsed, schema):
-            return Structured(parsed, raw, method)
+            return Structured(parsed, raw, used)
         try:
-            return Structured(_salvage(schema, raw), raw, method)
+            return Structured(_salvage(schema, raw), raw, used)
         except MalformedOutput as exc:
-            return Structured(None, raw, method, str(exc))
+            return Structured(None, raw, used, str(exc))
 
     return run
 

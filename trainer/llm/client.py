@@ -10,6 +10,7 @@ import json
 import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
@@ -27,7 +28,7 @@ from trainer.llm.chat import (
     structured,
     unavailable,
 )
-from trainer.llm.settings import ProviderProfile
+from trainer.llm.settings import LLMConfigError, ProviderProfile, load_profile
 from trainer.llm.tokens import UsageMeter
 
 T = TypeVar("T", bound=BaseModel)
@@ -65,6 +66,24 @@ class LLMClient:
         self._stream_model = chat_model
         self._sleep = sleep or time.sleep
 
+    @classmethod
+    def configured(cls, profile: ProviderProfile | None = None, *, detect: bool = True,
+                   **kwargs: Any) -> LLMClient | None:
+        """A client for the configured provider, or None in offline mode.
+
+        Capabilities are resolved (known, cached, or probed once); raises
+        LLMConfigError for unusable settings so the CLI can print one line.
+        """
+        from trainer.llm.capabilities import resolve_capabilities
+
+        profile = profile or load_profile()
+        if profile.is_offline:
+            return None
+        problems = profile.problems()
+        if problems:
+            raise LLMConfigError("; ".join(problems))
+        return cls(resolve_capabilities(profile, detect=detect), **kwargs)
+
     # models are built lazily so an offline profile can still create a client
     @property
     def model(self) -> BaseChatModel:
@@ -81,15 +100,21 @@ class LLMClient:
                 streaming=True)
         return self._stream_model
 
-    def _retry(self, fn: Callable[[], Any], what: str) -> Any:
+    def _what(self, label: str) -> str:
+        """'LLM <label> (<host>)' for messages: says which server, never credentials."""
+        url = urlsplit(self.profile.effective_base_url or "")
+        host = url.hostname + (f":{url.port}" if url.port else "") if url.hostname else ""
+        return f"LLM {label}" + (f" ({host})" if host else "")
+
+    def _retry(self, fn: Callable[[], Any], label: str) -> Any:
         return call_with_retries(fn, attempts=self.attempts, on_error=self.on_error,
-                                 what=what, sleep=self._sleep)
+                                 what=self._what(label), sleep=self._sleep)
 
     def _model_or_unavailable(self, getter: Callable[[], BaseChatModel]) -> BaseChatModel:
         try:
             return getter()
         except Exception as exc:
-            raise unavailable(exc, attempts=0, what="LLM setup") from exc
+            raise unavailable(exc, attempts=0, what=self._what("setup")) from exc
 
     def complete(self, messages: Sequence[BaseMessage], *, label: str = "complete") -> str:
         """The model's reply text; usage recorded."""
@@ -101,7 +126,7 @@ class LLMClient:
             self.meter.record(messages, text, _usage(reply), label=label)
             return text
 
-        return self._retry(once, what=f"LLM {label}")
+        return self._retry(once, label)
 
     def stream(self, messages: Sequence[BaseMessage], *, label: str = "stream"
                ) -> Iterator[str]:
@@ -130,7 +155,7 @@ class LLMClient:
                 if self.on_error is not None:
                     self.on_error(exc, attempt, will_retry)
                 if not will_retry:
-                    raise unavailable(exc, attempts=attempt, what=f"LLM {label}",
+                    raise unavailable(exc, attempts=attempt, what=self._what(label),
                                       partial="".join(pieces)) from exc
                 self._sleep(backoff_delay(attempt))
                 continue
@@ -152,7 +177,7 @@ class LLMClient:
                 raise MalformedOutput(out.error or "unparseable reply")
             return out.value
 
-        return self._retry(once, what=f"LLM {label}")
+        return self._retry(once, label)
 
 
 def _usage(message: AIMessage | None) -> dict[str, Any] | None:

@@ -60,7 +60,7 @@ class _Probe(BaseModel):
     """Bounded schema, like the judge's: a literal and a short string."""
 
     answer: Literal["yes", "no"]
-    reason: str = Field(default="", max_length=200)
+    reason: str = Field(default="", max_length=80)
 
 
 _SETUP_HINT = ("set TRAINER_LLM_PROVIDER=openai and OPENAI_API_KEY, or TRAINER_LLM_BASE_URL "
@@ -115,7 +115,7 @@ def run_doctor(profile: ProviderProfile | None = None) -> DoctorReport:
         report.add("configuration", "fail", "; ".join(problems), _SETUP_HINT)
         check_tokens(report, profile.model)
         return report
-    where = profile.effective_base_url
+    where = profile.display_url
     report.add("configuration", "ok", f"{profile.provider}: model {profile.model} at {where}")
 
     try:
@@ -168,7 +168,7 @@ def run_doctor(profile: ProviderProfile | None = None) -> DoctorReport:
         report.add("streaming", "fail", str(exc), "the server must support stream=true")
 
     try:
-        _, secs = _timed(lambda: LLMClient(profile, temperature=0, max_tokens=128, attempts=2)
+        _, secs = _timed(lambda: LLMClient(profile, temperature=0, max_tokens=96, attempts=2)
                          .structured([HumanMessage(content="Is water wet? Answer yes or no, "
                                                    "with a short reason.")], _Probe,
                                      label="doctor structured"))

@@ -32,6 +32,7 @@ import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit, urlunsplit
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 
@@ -130,8 +131,9 @@ class ProviderProfile(BaseModel):
     @property
     def is_openai(self) -> bool:
         """True for OpenAI proper (prices apply, capabilities known)."""
-        url = (self.base_url or OPENAI_BASE_URL).rstrip("/")
-        return self.provider == "openai" or url == OPENAI_BASE_URL
+        if self.provider == "openai":
+            return True
+        return bool(self.base_url) and self.base_url.rstrip("/") == OPENAI_BASE_URL
 
     @property
     def effective_base_url(self) -> str | None:
@@ -139,6 +141,19 @@ class ProviderProfile(BaseModel):
         if self.provider == "openai":
             return (self.base_url or OPENAI_BASE_URL).rstrip("/")
         return self.base_url.rstrip("/") if self.base_url else None
+
+    @property
+    def display_url(self) -> str | None:
+        """The base URL without any user:password@ part, for messages and reports."""
+        url = self.effective_base_url
+        if not url:
+            return None
+        parts = urlsplit(url)
+        if parts.username is None and parts.password is None:
+            return url
+        netloc = parts.hostname or ""
+        netloc += f":{parts.port}" if parts.port else ""
+        return urlunsplit(parts._replace(netloc=netloc))
 
     @property
     def attempts(self) -> int:
@@ -171,7 +186,7 @@ class ProviderProfile(BaseModel):
         return {
             "provider": self.provider,
             "model": self.model,
-            "base_url": self.effective_base_url,
+            "base_url": self.display_url,
             "api_key": "set (hidden)" if self.api_key is not None else "not set",
             "timeout": self.timeout,
             "max_retries": self.max_retries,

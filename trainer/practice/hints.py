@@ -88,17 +88,17 @@ def move_hints(labels: TurnLabels, *, early_window: int) -> list[Hint]:
 
 
 def state_hints(before: dict[str, Any] | None, after: dict[str, Any] | None) -> list[Hint]:
-    """What visibly changed in each partner: a step down the ladder, or closing up."""
+    """What visibly changed in each partner: a step down the ladder, else closing or easing."""
     if not before or not after:
         return []
     hints: list[Hint] = []
     for name, now in after.items():
         was = before.get(name) or {}
         stage, old_stage = int(now.get("stage", 0)), int(was.get("stage", 0))
-        if stage > old_stage and stage in STAGE_WORDS:
-            hints.append(Hint("good", f"{name} {STAGE_WORDS[stage]}."))
         delta = float(now.get("defensiveness", 0)) - float(was.get("defensiveness", 0))
-        if delta >= 1.0:
+        if stage > old_stage and stage in STAGE_WORDS:  # one note per partner, the deepest
+            hints.append(Hint("good", f"{name} {STAGE_WORDS[stage]}."))
+        elif delta >= 1.0:
             hints.append(Hint("caution", f"{name} became more defensive."))
         elif delta <= -1.0:
             hints.append(Hint("good", f"{name} relaxed a little."))
@@ -113,9 +113,8 @@ def turn_hints(
     early_window: int,
 ) -> list[Hint]:
     """All hints for one exchange (move hints first, then visible state changes)."""
-    hints: list[Hint] = []
+    moves: list[Hint] = []
     if labels is not None:
         parsed = labels if isinstance(labels, TurnLabels) else TurnLabels.model_validate(labels)
-        hints.extend(move_hints(parsed, early_window=early_window))
-    hints.extend(state_hints(before, after))
-    return hints[:4]
+        moves = move_hints(parsed, early_window=early_window)
+    return moves[:3] + state_hints(before, after)[:2]

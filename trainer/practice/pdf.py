@@ -45,6 +45,24 @@ def unicode_font() -> tuple[Path, Path | None] | None:
     return None
 
 
+@lru_cache(maxsize=4)
+def _covered(path: str) -> frozenset[int]:
+    """Code points the font has glyphs for (fontTools ships with fpdf2)."""
+    from fontTools.ttLib import TTFont
+
+    return frozenset(TTFont(path, lazy=True).getBestCmap())
+
+
+def covered_by(path: Path):  # type: ignore[no-untyped-def]
+    """A cleaner that keeps what the font can draw and shows '?' for the rest (e.g. CJK)."""
+    covered = _covered(str(path))
+
+    def clean(text: str) -> str:
+        return "".join(ch if ord(ch) in covered or ch in "\n\t" else "?" for ch in str(text))
+
+    return clean
+
+
 def latin1(text: str) -> str:
     """Closest Latin-1 rendering: accents kept, other scripts decomposed or replaced by '?'."""
     out: list[str] = []
@@ -74,7 +92,8 @@ class _ReportPDF(FPDF):
     def para(self, text: str, size: float = 10, style: str = "", color=INK, gap: float = 1.5) -> None:  # type: ignore[no-untyped-def]
         self.set_font(self.family, style, size)
         self.set_text_color(*color)
-        self.multi_cell(0, size * 0.5, self.clean(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.multi_cell(0, size * 0.5, self.clean(text), align="L",
+                        new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.ln(gap)
 
     def heading(self, text: str, size: float = 13) -> None:
@@ -88,8 +107,8 @@ def report_pdf(view: ReportView, *, force_latin1: bool = False) -> bytes:
     if font is None:
         pdf = _ReportPDF("Helvetica", latin1)
     else:
-        pdf = _ReportPDF("DejaVu", lambda s: str(s))
         regular, bold = font
+        pdf = _ReportPDF("DejaVu", covered_by(regular))
         pdf.add_font("DejaVu", "", str(regular))
         pdf.add_font("DejaVu", "B", str(bold or regular))
     pdf.add_page()

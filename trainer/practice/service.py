@@ -13,6 +13,7 @@ from trainer.errors import TrainerError
 from trainer.evaluate import Evaluation, evaluate
 from trainer.personas import Couple, load_couple
 from trainer.practice.config import Backends, active_backends, max_message_chars
+from trainer.practice.export import transcript_json
 from trainer.practice.hints import Hint, turn_hints
 from trainer.practice.live import (
     LiveSession,
@@ -22,8 +23,8 @@ from trainer.practice.live import (
     restore_engine,
     turn_records,
 )
-from trainer.practice.export import transcript_json
 from trainer.practice.report import ReportView, build_report
+from trainer.practice.streaming import DeltaSink, StreamingRenderer, can_stream
 from trainer.rubrics import DEFAULT_RUBRIC_ID, load_rubric
 from trainer.store import (
     SessionRecord,
@@ -79,8 +80,10 @@ class PracticeService:
             notices=[notice] if notice else [],
         )
 
-    def send(self, user: UserRecord, live: LiveSession, text: str) -> TurnOutcome:
-        """Validate, answer and store one trainee message."""
+    def send(
+        self, user: UserRecord, live: LiveSession, text: str, *, on_delta: DeltaSink | None = None
+    ) -> TurnOutcome:
+        """Validate, answer and store one trainee message (streaming words to `on_delta`)."""
         cleaned = (text or "").strip()
         if not cleaned:
             return TurnOutcome(False)
@@ -92,12 +95,17 @@ class PracticeService:
             )
         before, saved = live.engine.state.public(), live.engine.snapshot()
         start = len(live.turns)
+        renderer = live.engine.renderer
+        if on_delta is not None and can_stream(renderer):
+            live.engine.renderer = StreamingRenderer(renderer, on_delta)
         try:
             result = live.engine.respond(cleaned)
         except Exception:
             # Leave the session exactly as stored, so the trainee can simply try again.
             live.engine, _ = restore_engine(live.couple, saved, live.engine_label)
             raise
+        finally:
+            live.engine.renderer = renderer
         labels = {start: result.labels.model_dump(mode="json")}
         records = turn_records(live.engine.transcript().turns, start, labels)
         append_turns(

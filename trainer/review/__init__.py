@@ -11,7 +11,13 @@ from trainer.review.model import (
     ReviewView,
 )
 from trainer.review.queue import QueueItem, review_queue, reviewable_trainees
-from trainer.review.reads import load_review, review_history, review_session, supervisor_feedback
+from trainer.review.reads import (
+    load_review,
+    review_history,
+    review_session,
+    review_subject,
+    supervisor_feedback,
+)
 from trainer.review.service import save_review
 
 __all__ = [
@@ -28,6 +34,7 @@ __all__ = [
     "review_history",
     "review_queue",
     "review_session",
+    "review_subject",
     "reviewable_trainees",
     "save_review",
     "supervisor_feedback",

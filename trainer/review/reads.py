@@ -129,3 +129,11 @@ def supervisor_feedback(
     if not view.reviewed:
         return None
     return Feedback(view.reviewed_by, view.reviewed_at, view.overall_comment, view.overrides)
+
+
+def review_subject(store: Store, viewer: Principal, session_id: uuid.UUID | str) -> tuple[SessionRecord, str]:
+    """The session under review and the name of the trainee who played it."""
+    record = review_session(store, viewer, session_id)
+    with store.transaction() as db:
+        name = db.scalar(select(User.display_name).where(User.id == record.user_id))
+    return record, name or ""

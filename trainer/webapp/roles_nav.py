@@ -54,6 +54,13 @@ def accounts_required(store: Store) -> bool:
     return bool(count)
 
 
+def landing_page(role: str) -> str:
+    """Where a role starts after signing in: the queue, the workshops, or practice."""
+    return {"supervisor": MINE["review"], "facilitator": MINE["workshops"]}.get(
+        role, app_page("practice")
+    )
+
+
 def _page(path: str, title: str, icon: str, *, default: bool = False) -> st.Page:
     return st.Page(path, title=title, icon=icon, default=default)
 

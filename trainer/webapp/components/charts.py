@@ -59,7 +59,7 @@ def criterion_history_chart(
         .mark_line(point=alt.OverlayMarkDef(size=70, filled=True), color=PALETTE[0], strokeWidth=2)
         .encode(
             x=alt.X("Session:Q", title="Session", axis=alt.Axis(tickMinStep=1, format="d"),
-                    scale=alt.Scale(domain=[1, max(2, max(numbers.values()))])),
+                    scale=alt.Scale(domain=[0.5, max(numbers.values()) + 0.5])),
             y=alt.Y("Score:Q", title=None, scale=alt.Scale(domain=[0, max_score]),
                     axis=alt.Axis(values=list(range(max_score + 1)), format="d")),
             tooltip=["Session", "Score", "Couple", "Mode", "Ended"],

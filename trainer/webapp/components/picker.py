@@ -60,9 +60,9 @@ def resume_banner(unfinished: SessionRecord, couple: Couple | None) -> str | Non
     with st.container(border=True):
         st.markdown(f"**:material/history: Unfinished session: {md_escape(who)}**")
         st.caption(f"{unfinished.mode.title()} \u00b7 {unfinished.turn_count} turns so far \u00b7 started {started}")
-        left, right, _ = st.columns([1, 1, 3])
-        if left.button("Resume", type="primary", key="resume-latest", icon=":material/replay:"):
+        row = st.container(horizontal=True, gap="small")
+        if row.button("Resume", type="primary", key="resume-latest", icon=":material/replay:"):
             return "resume"
-        if right.button("Start another", key="dismiss-resume"):
+        if row.button("Start another", key="dismiss-resume"):
             return "dismiss"
     return None

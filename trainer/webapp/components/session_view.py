@@ -5,7 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from trainer.practice import LiveSession, md_escape
-from trainer.webapp.components.chat import render_hints, render_turn, words
+from streamlit.delta_generator import DeltaGenerator
+
+from trainer.webapp.components.chat import avatar_for, render_hints, render_turn, words
 from trainer.webapp.components.picker import difficulty_badge
 
 
@@ -53,17 +55,36 @@ def side_panel(live: LiveSession) -> None:
                 st.caption("After each of your turns, a note on what it did appears here.")
 
 
-def conversation(live: LiveSession, *, fresh_from: int | None = None) -> None:
-    """All turns; the ones from `fresh_from` on are revealed as a stream in LLM mode."""
+def conversation(live: LiveSession, start: int = 0, *, reveal: bool = False) -> None:
+    """Turns from `start` on; with `reveal`, partners' words appear as a stream (LLM mode)."""
     partners = live.couple.names
-    for turn in live.turns:
-        stream = None
-        if fresh_from is not None and turn.index >= fresh_from and live.is_llm and turn.speaker in partners:
-            stream = words(turn.text)
+    for turn in live.turns[start:]:
+        stream = words(turn.text) if reveal and turn.speaker in partners else None
         render_turn(turn.speaker, turn.text, turn.nonverbal, partners,
                     fallback=turn.fallback, stream=stream)
-    if live.therapist_turns == 0:
+    if not live.therapist_turns:
         st.caption(
             ":material/lightbulb: This is the first session. Greet them, listen, and see "
             "where the conversation can go."
         )
+
+
+class ChatStream:
+    """Receives (speaker, words) from a streaming model and draws them as they arrive."""
+
+    def __init__(self, slot: DeltaGenerator, partners: list[str]) -> None:
+        self.box, self.partners = slot.container(), partners
+        self.speaker: str | None = None
+        self.text, self.streamed = "", False
+        self.line: DeltaGenerator | None = None
+
+    def __call__(self, speaker: str, delta: str) -> None:
+        if speaker != self.speaker:
+            with self.box, st.chat_message(speaker, avatar=avatar_for(speaker, self.partners)):
+                st.markdown(f"**{md_escape(speaker)}**")
+                self.line = st.empty()
+            self.speaker, self.text = speaker, ""
+        self.text += delta
+        self.streamed = True
+        if self.line is not None:
+            self.line.markdown(md_escape(self.text) + " \u258c")

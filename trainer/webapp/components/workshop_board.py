@@ -10,24 +10,18 @@ from trainer.practice import md_escape
 from trainer.workshops.dashboard import Dashboard
 
 
-def distribution_chart(board: Dashboard) -> alt.Chart | None:
-    """One small bar chart per criterion: how many sessions scored 0, 1, 2, 3."""
-    rows = [
-        {"Criterion": board.criterion_titles.get(cid, cid), "Score": score, "Sessions": n}
-        for cid, counts in board.distributions.items() for score, n in counts.items()
-    ]
-    if not rows:
-        return None
+def distribution_chart(title: str, counts: dict[str, int]) -> alt.Chart:
+    """How many completed sessions scored 0, 1, 2, 3 on one criterion."""
+    rows = [{"Criterion": title, "Score": score, "Sessions": n} for score, n in counts.items()]
     return (
         alt.Chart(pd.DataFrame(rows))
         .mark_bar(color="#3D6B73")
         .encode(
-            x=alt.X("Score:O", title="Score", sort=["0", "1", "2", "3"]),
+            x=alt.X("Score:O", title="Score", sort=["0", "1", "2", "3"], axis=alt.Axis(labelAngle=0)),
             y=alt.Y("Sessions:Q", title="Sessions", axis=alt.Axis(tickMinStep=1)),
             tooltip=["Criterion", "Score", "Sessions"],
         )
-        .properties(width=200, height=160)
-        .facet(column=alt.Column("Criterion:N", title=None, header=alt.Header(labelLimit=220)))
+        .properties(height=170)
     )
 
 
@@ -36,6 +30,15 @@ def render_board(board: Dashboard) -> None:
     a.metric("Participants", board.participants)
     b.metric("Sessions in progress", board.sessions_in_progress)
     c.metric("Sessions done", board.sessions_completed)
+    st.subheader("Scores so far")
+    if not board.distributions:
+        st.caption("Scores appear as participants finish their sessions.")
+    else:
+        columns = st.columns(len(board.distributions))
+        for column, (cid, counts) in zip(columns, board.distributions.items()):
+            title = board.criterion_titles.get(cid, cid)
+            column.markdown(f"**{md_escape(title)}**")
+            column.altair_chart(distribution_chart(title, counts), width="stretch")
     left, right = st.columns([2, 3])
     with left:
         st.subheader("People")
@@ -51,15 +54,9 @@ def render_board(board: Dashboard) -> None:
                 hide_index=True, width="stretch",
             )
     with right:
-        st.subheader("Scores so far")
-        chart = distribution_chart(board)
-        if chart is None:
-            st.caption("Scores appear as participants finish their sessions.")
-        else:
-            st.altair_chart(chart)
-    st.subheader("Most commonly missed moments")
-    if not board.missed_moments:
-        st.caption("None yet.")
-    for moment in board.missed_moments:
-        title = board.criterion_titles.get(moment.criterion_id, moment.criterion_id)
-        st.markdown(f"- **{moment.count}\u00d7** \u00b7 *{md_escape(title)}*: {md_escape(moment.text)}")
+        st.subheader("Most commonly missed moments")
+        if not board.missed_moments:
+            st.caption("None yet.")
+        for moment in board.missed_moments:
+            title = board.criterion_titles.get(moment.criterion_id, moment.criterion_id)
+            st.markdown(f"- **{moment.count}\u00d7** \u00b7 *{md_escape(title)}*: {md_escape(moment.text)}")

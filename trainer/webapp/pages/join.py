@@ -5,10 +5,22 @@ from __future__ import annotations
 import streamlit as st
 
 from trainer.practice import md_escape
-from trainer.webapp.auth import AUTH_KIND, REJOIN, current_user, remember_seat
+from trainer.webapp.auth import (
+    AUTH_KIND,
+    REJOIN,
+    WORKSHOP,
+    current_user,
+    current_viewer,
+    remember_seat,
+)
 from trainer.webapp.resources import get_store
 from trainer.webapp.roles_nav import app_page
-from trainer.workshops.service import JoinRefused, join_workshop, rejoin_workshop
+from trainer.workshops.service import (
+    JoinRefused,
+    join_with_account,
+    join_workshop,
+    rejoin_workshop,
+)
 
 PRACTICE = app_page("practice")
 
@@ -27,6 +39,20 @@ with middle:
         st.stop()
 
     typed_code = st.query_params.get("code", "")
+    if user is not None:  # signed in with an account: join under it, no new identity
+        with st.form("join-account", border=True):
+            code = st.text_input("Workshop code", value=typed_code, max_chars=20, placeholder="ABCD-EFGH")
+            joined = st.form_submit_button("Join", type="primary")
+        if joined:
+            try:
+                workshop = join_with_account(get_store(), current_viewer(), code)
+            except JoinRefused as exc:
+                st.error(str(exc))
+            else:
+                st.session_state[WORKSHOP] = workshop.id
+                st.success(f"You joined **{md_escape(workshop.title)}** as {md_escape(user.display_name)}.")
+                st.page_link(PRACTICE, label="Start practising", icon=":material/play_arrow:")
+        st.stop()
     join_tab, rejoin_tab = st.tabs(["Join", "I have joined before"])
     with join_tab, st.form("join", border=True):
         code = st.text_input("Workshop code", value=typed_code, max_chars=20, placeholder="ABCD-EFGH")

@@ -10,7 +10,6 @@ from trainer.webapp.resources import couples, rubrics
 st.title("Library")
 couples_tab, rubrics_tab = st.tabs(["Couples", "Rubrics"])
 with couples_tab:
-    st.caption("Who pursues and who withdraws is revealed in each session's report, not here.")
     for couple in couples():
         with st.container(border=True):
             st.markdown(f"#### {couple.title}")

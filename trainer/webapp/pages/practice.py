@@ -12,11 +12,12 @@ from trainer.practice import LiveSession, md_escape
 from trainer.store import ConcurrentUpdate, NotFound, latest_unfinished_session, viewer_for
 from trainer.webapp import state
 from trainer.webapp.components import picker, session_view
+from trainer.webapp.components.chat import render_turn
 from trainer.webapp.identity import require_user
 from trainer.webapp.resources import couples, get_service
 
 log = logging.getLogger(__name__)
-CHAT_HEIGHT = 590  # px: the conversation scrolls, the side panel stays in view
+CHAT_HEIGHT = 620  # px: the conversation scrolls, the side panel stays in view
 user = require_user()
 service = get_service()
 library: dict[str, Couple] = {couple.id: couple for couple in couples()}
@@ -74,10 +75,10 @@ def end(live: LiveSession) -> None:
     st.switch_page(state.PAGES["report"])
 
 
-def send(live: LiveSession, prompt: str) -> list[tuple[str, str]]:
+def send(live: LiveSession, prompt: str, sink: session_view.ChatStream | None) -> list[tuple[str, str]]:
     """Answer and store one message; returns (kind, text) notes to show under the header."""
     try:
-        outcome = service.send(user, live, prompt)
+        outcome = service.send(user, live, prompt, on_delta=sink)
     except ConcurrentUpdate as exc:
         st.session_state.pop(state.LIVE, None)
         st.session_state[state.ERROR] = f"{exc}. Resume it to carry on."
@@ -87,29 +88,43 @@ def send(live: LiveSession, prompt: str) -> list[tuple[str, str]]:
     except Exception:  # noqa: BLE001 - never a traceback in front of a trainee
         log.exception("practice turn failed")
         return [("error", "Something went wrong with that turn; it was not saved. Please try again.")]
-    notes = [("warning", outcome.message)] if outcome.message else []
-    return notes + ([("info", md_escape(outcome.notice))] if outcome.notice else [])
+    return [("warning", outcome.message)] if outcome.message else []  # notices: live.notices
 
 
 def session_page(live: LiveSession) -> None:
     prompt = st.chat_input("Speak to the couple\u2026", key="chat")
-    fresh_from, notes = None, []
-    if prompt is not None:  # answered before drawing, so the page shows the new state
-        fresh_from = len(live.turns) + 1
-        notes = send(live, prompt)
-    if session_view.header(live):
-        end(live)
-    show_flash()
-    for notice in live.notices:
-        st.info(md_escape(notice), icon=":material/sync_problem:")
-    live.notices.clear()
-    for kind, text in notes:
-        getattr(st, kind)(text)
+    top, notes_area = st.container(), st.container()  # filled once the turn is answered
     chat, side = st.columns([7, 3], gap="large")
+    with chat:
+        chat_log = st.container(height=CHAT_HEIGHT, border=False, autoscroll=True, key="chat-log")
+    shown = len(live.turns)
+    with chat_log:
+        session_view.conversation(live)
+    notes: list[tuple[str, str]] = []
+    if prompt is not None and prompt.strip():
+        with chat_log:
+            fresh = st.empty()
+            with fresh.container():
+                render_turn("therapist", prompt, None, live.couple.names)
+            sink = session_view.ChatStream(st.empty(), live.couple.names) if live.is_llm else None
+            notes = send(live, prompt, sink)
+            fresh.empty()
+            if sink is not None:
+                sink.box.empty()
+            with fresh.container():
+                session_view.conversation(live, shown, reveal=live.is_llm and not (sink and sink.streamed))
+    with top:
+        if session_view.header(live):
+            end(live)
+    with notes_area:
+        show_flash()
+        for notice in live.notices:
+            st.info(md_escape(notice), icon=":material/sync_problem:")
+        live.notices.clear()
+        for kind, text in notes:
+            getattr(st, kind)(text)
     with side:
         session_view.side_panel(live)
-    with chat, st.container(height=CHAT_HEIGHT, border=False, autoscroll=True, key="chat-log"):
-        session_view.conversation(live, fresh_from=fresh_from)
 
 
 live: LiveSession | None = st.session_state.get(state.LIVE)

@@ -56,10 +56,17 @@ for record in sessions:
         "Turns": record.turn_count,
         "Status": "Completed" if record.is_completed else "Unfinished",
         "Total": f"{evaluation.total} / {evaluation.max_total}" if evaluation else "\u2014",
+        "Scores": " \u00b7 ".join(str(v) for v in scores.values()) if scores else "\u2014",
     }
-    row.update({criteria.get(cid, cid): score for cid, score in scores.items()})
     rows.append(row)
-st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+order = list(dict.fromkeys(
+    c["id"] for s in done for c in s.latest_evaluation.result.get("criteria", [])
+))
+st.dataframe(
+    pd.DataFrame(rows), hide_index=True, width="stretch",
+    column_config={"Scores": st.column_config.TextColumn(
+        "Scores", help="Per criterion, in order: " + "; ".join(criteria.get(c, c) for c in order))},
+)
 
 labels = {
     str(s.id): f"{s.started_at:%d %b %H:%M} \u00b7 {titles.get(s.couple_id, s.couple_id)} \u00b7 "

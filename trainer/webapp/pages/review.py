@@ -6,7 +6,7 @@ import streamlit as st
 
 from trainer.practice import build_report, md_escape
 from trainer.practice.live import record_as_turn
-from trainer.review import review_queue, review_session, reviewable_trainees
+from trainer.review import review_queue, review_subject, reviewable_trainees
 from trainer.rubrics import load_rubric
 from trainer.store.access import NotFound
 from trainer.webapp.auth import require_role
@@ -23,7 +23,7 @@ if chosen:
         del st.query_params["session"]
         st.rerun()
     try:
-        record = review_session(store, viewer, chosen)
+        record, trainee_name = review_subject(store, viewer, chosen)
     except NotFound:
         st.title("Review")
         st.warning("No such session among those you review.")
@@ -39,7 +39,7 @@ if chosen:
     )
     st.title(f"Review: {md_escape(view.title)}")
     ended = record.ended_at.strftime("%d %b %Y, %H:%M UTC") if record.ended_at else ""
-    st.caption(f"{record.mode.title()} session \u00b7 {ended} \u00b7 evaluator {md_escape(view.evaluator)}"
+    st.caption(f"**{md_escape(trainee_name)}** \u00b7 {record.mode} session \u00b7 {ended} \u00b7 evaluator {md_escape(view.evaluator)}"
                f" \u00b7 total {view.total} / {view.max_total}")
     review_form(store, viewer, view, record.id)
     st.stop()

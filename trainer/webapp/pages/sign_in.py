@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 from trainer.accounts.oidc import is_oidc_configured, oidc_status
 from trainer.practice import md_escape
 from trainer.webapp.auth import current_user, sign_in_with_password, sign_out, sync_oidc_user
-from trainer.webapp.roles_nav import MINE
+from trainer.webapp.roles_nav import MINE, landing_page
+
+JUST_SIGNED_IN = "trainer_just_signed_in"
 
 user = sync_oidc_user() or current_user()
+if user is not None and st.session_state.pop(JUST_SIGNED_IN, False):
+    try:
+        st.switch_page(landing_page(user.role))
+    except StreamlitAPIException:
+        pass  # the app's navigation does not offer that page: stay here
 
 _, middle, _ = st.columns([1, 2, 1])
 with middle:
@@ -43,6 +51,7 @@ with middle:
             if sign_in_with_password(login, password) is None:
                 st.error("That username and password do not match an active account.")
             else:
+                st.session_state[JUST_SIGNED_IN] = True
                 st.rerun()
 
     st.divider()

@@ -1,0 +1,204 @@
+"""Turn analysis on varied phrasing (our own sentences), addressees, and per-turn latency."""
+
+from __future__ import annotations
+
+import statistics
+import time
+
+import pytest
+
+from trainer.analysis import Disclosure, Move, analyze_transcript, analyze_turn
+from trainer.transcript import Transcript, Turn
+
+CLIENTS = ["Lena", "Omar"]
+OPENING = [
+    Turn(speaker="therapist", text="What brings you in?"),
+    Turn(speaker="Lena", text="We argue about his hours and he shuts down."),
+    Turn(speaker="Omar", text="I just go quiet. It's easier."),
+]
+
+
+def therapist(text: str, history: list[Turn] | None = None):
+    turns = [*(history if history is not None else OPENING), Turn(speaker="therapist", text=text)]
+    return analyze_turn(turns, len(turns) - 1, CLIENTS)
+
+
+def client(speaker: str, text: str, history: list[Turn] | None = None):
+    turns = [*(history if history is not None else OPENING), Turn(speaker=speaker, text=text)]
+    return analyze_turn(turns, len(turns) - 1, CLIENTS)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "How are things in the bedroom for you two these days?",
+        "Do you two still reach for each other at night?",
+        "I'm curious how affection has been going, hugs, being held, that kind of thing?",
+        "Plenty of couples find their love life suffers when they fight; how has it been for you?",
+        "When did you last feel desired by Omar?",
+        "Is there much cuddling or kissing these days?",
+    ],
+)
+def test_physical_invitations_in_many_words(text: str) -> None:
+    assert Move.INVITE_SEX in therapist(text).moves
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "How is the emotional intimacy between you?",
+        "Do you feel close to each other these days?",
+        "I'd like to understand the closeness you used to have.",
+        "Let's keep in touch about scheduling.",
+        "Are you two a same-sex couple who married recently?",
+    ],
+)
+def test_emotional_closeness_is_not_the_physical_bond(text: str) -> None:
+    labels = therapist(text)
+    assert not {Move.INVITE_SEX, Move.FOLLOW_UP_SEX, Move.SIDELINE_SEX} & set(labels.moves)
+
+
+@pytest.mark.parametrize(
+    ("text", "partner"),
+    [
+        ("Omar, going quiet makes sense; it's how you keep a fight from starting.", "Omar"),
+        ("Omar, when you go silent, I think you're trying to keep things calm so nobody gets hurt.", "Omar"),
+        ("Lena, your criticism sounds like a way of saying: I miss you, come back to me.", "Lena"),
+        ("It's understandable that you push, Lena; you're trying to get through to him.", "Lena"),
+        ("Omar, shutting down has probably been the safest option you had.", "Omar"),
+    ],
+)
+def test_validation_without_the_word_protect(text: str, partner: str) -> None:
+    labels = therapist(text)
+    assert Move.VALIDATE_PROTECTIVE in labels.moves
+    assert labels.partners_for(Move.VALIDATE_PROTECTIVE) == [partner]
+
+
+def test_longing_alone_is_not_validation() -> None:
+    labels = therapist("Lena, of course you want to feel close to him.")
+    assert Move.VALIDATE_PROTECTIVE not in labels.moves
+
+
+@pytest.mark.parametrize(
+    ("text", "move", "partner"),
+    [
+        ("Omar, you need to stop shutting down every time she talks.", Move.BLAME, "Omar"),
+        ("Lena, nagging him like that is only driving him away.", Move.BLAME, "Lena"),
+        ("Lena is right, you never listen to her.", Move.TAKE_SIDES, "Omar"),
+    ],
+)
+def test_blame_and_sides_name_the_partner_whose_move_is_judged(text: str, move: Move, partner: str) -> None:
+    labels = therapist(text)
+    assert move in labels.moves
+    assert partner in labels.partners_for(move)
+
+
+def test_validation_undercut_in_the_same_turn() -> None:
+    labels = therapist("Omar, I see why you go quiet, but you have to stop doing that.")
+    assert {Move.VALIDATE_PROTECTIVE, Move.BLAME} <= set(labels.moves)
+    assert any(cue.label == "validation_undercut" for cue in labels.cues)
+
+
+@pytest.mark.parametrize(
+    ("text", "move"),
+    [
+        ("Let's sort out the communication first; the physical stuff usually follows.", Move.SIDELINE_SEX),
+        ("That sounds like something a sex therapist would be better placed to help with.", Move.SIDELINE_SEX),
+        ("Lena, why do you keep turning him down in bed?", Move.SHAMING_SEX),
+    ],
+)
+def test_sidelining_and_shaming(text: str, move: Move) -> None:
+    assert move in therapist(text).moves
+
+
+def test_client_raises_it_and_therapist_only_echoes() -> None:
+    history = [*OPENING, Turn(speaker="Lena", text="And we never touch each other any more.")]
+    labels = therapist("You never touch any more. Anyway, about his hours at work?", history)
+    assert Move.SIDELINE_SEX in labels.moves and Move.INVITE_SEX not in labels.moves
+
+
+def test_follow_up_stays_with_the_answer() -> None:
+    history = [
+        *OPENING,
+        Turn(speaker="therapist", text="How is the physical side of your marriage these days?"),
+        Turn(speaker="Omar", text="Pretty much gone since the baby."),
+    ]
+    assert Move.FOLLOW_UP_SEX in therapist("Gone. What has that been like for you, Omar?", history).moves
+    assert Move.FOLLOW_UP_SEX not in therapist("Okay. Let's go back to the money: who pays the bills?", history).moves
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I just want to feel like I matter to him.",
+        "Sometimes I think he'd be happier without me.",
+        "I'm scared that whatever I do, it will never be enough for her.",
+        "I feel so alone in this marriage.",
+    ],
+)
+def test_needs_and_fears_in_first_person(text: str) -> None:
+    assert Disclosure.NEED_OR_FEAR in client("Lena", text).disclosures
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I need him to pick up the kids on Tuesdays.",
+        "I'm not afraid of anything, I just don't like the shouting.",
+        "I was only trying to keep things calm.",
+    ],
+)
+def test_logistics_denials_and_intents_are_not_needs(text: str) -> None:
+    assert Disclosure.NEED_OR_FEAR not in client("Omar", text).disclosures
+
+
+def test_conjecture_confirmed_versus_hesitant() -> None:
+    conjecture = Turn(speaker="therapist", text="Omar, I wonder if part of you is scared she doesn't need you. Is that close?")
+    clear = client("Omar", "Yes. That's it exactly.", [*OPENING, conjecture])
+    hesitant = client("Omar", "Maybe. I don't know.", [*OPENING, conjecture])
+    assert Disclosure.CONFIRMS_CONJECTURE in clear.disclosures
+    assert any(cue.label == "confirms_need_conjecture" for cue in clear.cues)
+    assert Disclosure.REJECTS_CONJECTURE in hesitant.disclosures
+    assert Disclosure.CONFIRMS_CONJECTURE not in hesitant.disclosures
+
+
+def test_addressee_from_vocative_both_and_previous_speaker() -> None:
+    assert therapist("Lena, what was that like?").addressed == ["Lena"]
+    assert therapist("What would each of you like from today?").addressed == CLIENTS
+    assert therapist("Say more about that.").addressed == ["Omar"]
+    assert therapist("What happens for you when Lena raises it?").addressed == ["Omar"]
+
+
+def test_cues_are_verbatim_slices_of_the_turn() -> None:
+    text = "Omar \u2014 going quiet\u2019s understandable; it\u2019s how you keep things from blowing up."
+    labels = therapist(text)
+    assert labels.cues and all(cue.quote in text for cue in labels.cues)
+
+
+def test_transcript_and_turn_agree() -> None:
+    turns = [*OPENING, Turn(speaker="therapist", text="How are affection and sex going for you two?"),
+             Turn(speaker="Omar", text="Rare."), Turn(speaker="therapist", text="Rare. What's that like for you?")]
+    whole = analyze_transcript(Transcript(clients=CLIENTS, turns=turns))
+    one_by_one = [analyze_turn(turns, i, CLIENTS) for i in range(len(turns))]
+    assert [w.model_dump() for w in whole] == [o.model_dump() for o in one_by_one]
+
+
+def test_analyze_turn_is_fast_enough_for_the_engine() -> None:
+    """As the engine uses it: append an utterance, label the newest turn; median well under 5 ms."""
+    lines = [
+        "Omar, going quiet makes sense; it's how you keep a fight from starting.",
+        "I wonder if underneath that there is a fear she will give up on you?",
+        "How are touch and affection between you these days?",
+        "What happens inside you when he walks out?",
+    ]
+    turns: list[Turn] = list(OPENING)
+    analyze_turn(turns, len(turns) - 1, CLIENTS)  # compile the lexicon once
+    timings = []
+    for i in range(40):
+        for turn in (Turn(speaker="therapist", text=f"{lines[i % len(lines)]} ({i})"),
+                     Turn(speaker=CLIENTS[i % 2], text=f"I don't know, maybe. We fight about money a lot ({i}).")):
+            turns.append(turn)
+            start = time.perf_counter()
+            analyze_turn(turns, len(turns) - 1, CLIENTS)
+            timings.append(time.perf_counter() - start)
+    assert statistics.median(timings) < 0.005

@@ -1,0 +1,52 @@
+"""LLM mode in the app: replies stream in; a model failure shows a notice and the session goes on."""
+
+from __future__ import annotations
+
+import pytest
+from app_helpers import no_problems, sign_in, texts
+from streamlit.testing.v1 import AppTest
+
+from trainer.practice import live as live_module
+from trainer.render import OfflineRenderer, RenderError
+
+
+class FlakyRenderer:
+    """Answers like the offline renderer once, then fails like a model that timed out."""
+
+    name = "llm:fake"
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def render(self, plan):  # type: ignore[no-untyped-def]
+        self.calls += 1
+        if self.calls > 2:  # the opening and the first turn succeed
+            raise RenderError("timed out after 3 attempts")
+        return OfflineRenderer().render(plan)
+
+
+@pytest.fixture
+def llm_app(app: AppTest, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    monkeypatch.setenv("TRAINER_LLM_PROVIDER", "openai_compatible")
+    monkeypatch.setenv("TRAINER_LLM_MODEL", "fake-model")
+    monkeypatch.setenv("TRAINER_LLM_BASE_URL", "http://127.0.0.1:9/v1")
+    monkeypatch.setattr(live_module, "make_renderer", lambda label: (FlakyRenderer(), None))
+    return app
+
+
+def test_llm_failure_mid_session_shows_a_notice_and_the_offline_engine_continues(llm_app: AppTest) -> None:
+    sign_in(llm_app)
+    llm_app.button(key="start-marc-belinda").click().run()
+    llm_app.chat_input(key="chat").set_value("Welcome, both of you. What brings you in?").run()
+    no_problems(llm_app)
+    assert not any("authored" in i.value for i in llm_app.info)
+    llm_app.chat_input(key="chat").set_value("Marc, what is it like for you when she pushes?").run()
+    no_problems(llm_app)
+    assert any("failed" in i.value for i in llm_app.info)  # the notice
+    last = llm_app.chat_message[-1]
+    assert last.name in ("Marc", "Belinda") and last.markdown[-1].value  # the turn was answered
+    assert "authored line" in " ".join(c.value for c in last.caption)
+    llm_app.button(key="end-session").click().run()
+    no_problems(llm_app)
+    assert any(m.label == "Total" for m in llm_app.metric)
+    assert "Feedback by criterion" in texts(llm_app)

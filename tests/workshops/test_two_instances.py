@@ -1,0 +1,172 @@
+"""Two app servers, one PostgreSQL database, a real browser on each.
+
+A participant joins by code and practises on instance A while the facilitator
+watches the dashboard on instance B (it refreshes on its own); an admin then
+opens the finished session for review on B. Nothing lives only in one process.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from tests.accounts.dbkit import _empty_postgres, person
+from tests.conftest import skip_unless_available
+from tests.workshops.servers import CHROMIUM, LAUNCH_ARGS, AppServer
+from trainer import store as st
+from trainer.store.models import PracticeSession, TurnRow
+from trainer.workshops.service import create_workshop
+from trainer.workshops.spec import WorkshopSpec
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.postgres]
+SCREENS = Path("/tmp/trainer-screens")
+SAY = [
+    "Welcome, both of you. What brings you in today?",
+    "Marc, when you go quiet, it sounds like a way to keep things from blowing up. That makes sense.",
+    "How are touch and affection going between you these days?",
+]
+
+
+@pytest.fixture
+def shared_db(pg_url: str) -> Iterator[st.Store]:
+    _empty_postgres(pg_url)
+    opened = st.open_store(pg_url)
+    yield opened
+    opened.dispose()
+
+
+@pytest.fixture
+def two_servers(pg_url: str, shared_db: st.Store, tmp_path: Path) -> Iterator[tuple[AppServer, AppServer]]:
+    a, b = AppServer(pg_url, tmp_path / "a", "a"), AppServer(pg_url, tmp_path / "b", "b")
+    try:
+        a.start()
+        b.start()
+        yield a, b
+    finally:
+        a.stop()
+        b.stop()
+
+
+@pytest.fixture
+def browser() -> Iterator[object]:
+    if not Path(CHROMIUM).exists():
+        skip_unless_available(f"Chromium not found at {CHROMIUM}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        launched = pw.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        yield launched
+        launched.close()
+
+
+def idle(page) -> None:  # type: ignore[no-untyped-def]
+    time.sleep(0.4)
+    page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=30_000)
+
+
+def shoot(page, tmp_path: Path, name: str) -> None:  # type: ignore[no-untyped-def]
+    target = tmp_path / f"{name}.png"
+    page.screenshot(path=str(target), full_page=True)
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    shutil.copy(target, SCREENS / target.name)
+
+
+def say(page, text: str) -> None:  # type: ignore[no-untyped-def]
+    messages = page.locator('[data-testid="stChatMessage"]')
+    before = messages.count()
+    box = page.get_by_placeholder("Speak to the couple\u2026")
+    box.fill(text)
+    box.press("Enter")
+    deadline = time.monotonic() + 30
+    while messages.count() < before + 2 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert messages.count() >= before + 2, "the couple did not answer"
+    idle(page)
+
+
+def sign_in(page, server: AppServer, login: str, password: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(server.url)
+    page.get_by_label("Username").fill(login)
+    page.get_by_role("textbox", name="Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    idle(page)
+
+
+def metric(page, label: str) -> str:  # type: ignore[no-untyped-def]
+    box = page.locator('[data-testid="stMetric"]').filter(has_text=label).first
+    return box.locator('[data-testid="stMetricValue"]').inner_text().strip()
+
+
+def wait_for_metric(page, label: str, value: str, timeout: float = 30) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if metric(page, label) == value:
+                return
+        except Exception:  # noqa: BLE001 - element re-rendering mid-refresh
+            pass
+        time.sleep(0.5)
+    raise AssertionError(f"{label} never became {value} (now {metric(page, label)})")
+
+
+def test_participant_on_one_instance_is_seen_and_reviewed_on_the_other(
+    two_servers, shared_db: st.Store, browser, tmp_path: Path  # type: ignore[no-untyped-def]
+) -> None:
+    a, b = two_servers
+    assert a.healthy() and b.healthy() and a.port != b.port
+    fay = person(shared_db, "fay", "facilitator", password="fay's long secret")
+    person(shared_db, "root", "admin", password="root's long secret")
+    workshop = create_workshop(shared_db, fay, WorkshopSpec(
+        title="EFT morning group", date=date(2026, 11, 22), couples=["marc-belinda"],
+        rubric_id="eft-first-session"))
+
+    facilitator = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    sign_in(facilitator, b, "fay", "fay's long secret")
+    facilitator.get_by_role("heading", name="Workshops").wait_for(timeout=30_000)
+    facilitator.get_by_role("link", name="Open the dashboard").click()
+    facilitator.get_by_role("heading", name="EFT morning group").wait_for(timeout=30_000)
+    wait_for_metric(facilitator, "Participants", "0")
+
+    participant = browser.new_context(viewport={"width": 1400, "height": 950}).new_page()
+    participant.goto(f"{a.url}join?code={workshop.join_code}")
+    participant.get_by_label("Your name, as the facilitator will see it").fill("Pia Ng")
+    participant.get_by_role("button", name="Join", exact=True).click()
+    participant.get_by_text("You are in").wait_for(timeout=30_000)
+    participant.get_by_role("link", name="Start practising").click()
+    participant.locator(".st-key-start-marc-belinda button").click()
+    participant.get_by_role("button", name="End session").wait_for(timeout=30_000)
+    idle(participant)
+    for text in SAY:
+        say(participant, text)
+
+    # instance B's dashboard refreshes itself: no reload, no click
+    wait_for_metric(facilitator, "Participants", "1")
+    wait_for_metric(facilitator, "Sessions in progress", "1")
+    facilitator.get_by_text("Pia Ng").first.wait_for(state="attached", timeout=30_000)
+
+    participant.get_by_role("button", name="End session").click()
+    participant.get_by_role("heading", name="Feedback by criterion").wait_for(timeout=60_000)
+    wait_for_metric(facilitator, "Sessions done", "1")
+    wait_for_metric(facilitator, "Sessions in progress", "0")
+    shoot(facilitator, tmp_path, "workshop-dashboard")
+
+    with shared_db.transaction() as db:
+        session_id, status = db.execute(select(PracticeSession.id, PracticeSession.status)).one()
+        turns = db.scalar(select(func.count()).where(TurnRow.session_id == session_id))
+    assert status == "completed" and turns >= 2 * len(SAY)
+
+    admin = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    sign_in(admin, b, "root", "root's long secret")
+    # a reload would start a new Streamlit session (signed out): navigate inside the app
+    admin.get_by_role("link", name="Review").click()
+    admin.get_by_role("heading", name="Sessions to review").wait_for(timeout=30_000)
+    admin.locator(f".st-key-open-{session_id} button").click()
+    admin.get_by_role("heading", name="Review: ").wait_for(timeout=30_000)
+    admin.get_by_text(SAY[1][:40]).first.wait_for(timeout=30_000)
+    shoot(admin, tmp_path, "supervisor-review")

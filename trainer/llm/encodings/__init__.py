@@ -1,0 +1,1 @@
+"""Shipped tiktoken encodings (data only; a package so the files install with it)."""
