@@ -32,6 +32,7 @@ import urllib.request
 import uuid
 from datetime import UTC, date, datetime
 from pathlib import Path
+from queue import Empty
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -84,7 +85,7 @@ def drop_schema(base: str, schema: str) -> None:
 # --- 1. concurrent writers ---------------------------------------------------------------
 
 
-def worker(url: str, code: str, indices: list[int], turns: int, out: mp.Queue) -> None:
+def worker(url: str, code: str, indices: list[int], turns: int, think: float, out: mp.Queue) -> None:
     """One process: its participants play at the same time (a thread each)."""
     import trainer.practice.service as service_module
     from trainer.practice import PracticeService
@@ -121,6 +122,7 @@ def worker(url: str, code: str, indices: list[int], turns: int, out: mp.Queue) -
             outcome = service.send(user, live, SCRIPT[number % len(SCRIPT)])
             turn_times.append(time.perf_counter() - started)
             assert outcome.accepted, outcome.message
+            time.sleep(think)
         service.end(user, live)
         out.put({"session": str(live.id), "turns": len(live.turns), "turn_s": turn_times})
 
@@ -133,19 +135,28 @@ def worker(url: str, code: str, indices: list[int], turns: int, out: mp.Queue) -
     store.dispose()
 
 
-def run_writers(url: str, code: str, participants: int, processes: int, turns: int) -> dict:
+def run_writers(url: str, code: str, participants: int, processes: int, turns: int,
+                think: float = 0.0) -> dict:
     context = mp.get_context("spawn")
     queue: mp.Queue = context.Queue()
     groups = [list(range(p, participants, processes)) for p in range(processes)]
     started = time.perf_counter()
-    procs = [context.Process(target=worker, args=(url, code, g, turns, queue)) for g in groups if g]
+    procs = [context.Process(target=worker, args=(url, code, g, turns, think, queue)) for g in groups if g]
     for proc in procs:
         proc.start()
     sessions, writes, turn_s = {}, [], []
     expected = participants + len(procs)
     deadline = time.monotonic() + 1800
-    while expected and time.monotonic() < deadline:
-        item = queue.get(timeout=1800)
+    while expected:
+        if time.monotonic() > deadline:
+            raise SystemExit("writers did not finish within 30 minutes")
+        try:
+            item = queue.get(timeout=2)
+        except Empty:
+            dead = [p.exitcode for p in procs if p.exitcode not in (None, 0)]
+            if dead:
+                raise SystemExit(f"a writer process failed (exit {dead[0]})") from None
+            continue
         expected -= 1
         if "error" in item:
             raise SystemExit(item["error"])
@@ -276,7 +287,8 @@ def database_base_url(given: str | None) -> str:
         psycopg.connect(host=parsed.host, port=parsed.port or 5432, user=parsed.username,
                         dbname=parsed.database, connect_timeout=3).close()
     except Exception:  # noqa: BLE001 - try to start the local server from Debian's packages
-        found = subprocess.run([str(ROOT / "scripts" / "ensure_postgres.sh")], capture_output=True, text=True)
+        found = subprocess.run([str(ROOT / "scripts" / "ensure_postgres.sh")], check=False,
+                               capture_output=True, text=True)
         if found.returncode != 0:
             raise SystemExit(f"PostgreSQL not reachable ({url}); set TEST_DATABASE_URL") from None
         url = found.stdout.strip()
@@ -290,6 +302,8 @@ def main() -> None:
     parser.add_argument("--processes", type=int, default=6)
     parser.add_argument("--clients", type=int, default=30)
     parser.add_argument("--client-turns", type=int, default=2)
+    parser.add_argument("--think", type=float, default=0.0,
+                        help="seconds a participant waits between turns (0: back to back, worst case)")
     parser.add_argument("--database-url")
     parser.add_argument("--skip-server", action="store_true", help="only the database part")
     args = parser.parse_args()
@@ -297,12 +311,12 @@ def main() -> None:
     for key in [k for k in os.environ if k.startswith(("TRAINER_LLM", "OPENAI"))]:
         del os.environ[key]
 
+    from trainer.accounts.service import create_account
     from trainer.store import open_store
+    from trainer.store.access import Viewer
     from trainer.workshops.queries import workshop_dashboard
     from trainer.workshops.service import create_workshop
     from trainer.workshops.spec import WorkshopSpec
-    from trainer.accounts.service import create_account
-    from trainer.store.access import Viewer
 
     base = database_base_url(args.database_url)
     url, schema = schema_url(base)
@@ -312,7 +326,8 @@ def main() -> None:
         facilitator = Viewer(user_id=fay.user_id, role="facilitator")
         workshop = create_workshop(store, facilitator, WorkshopSpec(
             title="Load test", date=date.today(), couples=["marc-belinda"], rubric_id="eft-first-session"))
-        result = run_writers(url, workshop.join_code, args.participants, args.processes, args.turns)
+        result = run_writers(url, workshop.join_code, args.participants, args.processes, args.turns,
+                             args.think)
         stored = verify(store, result["sessions"])
         timings, board = [], None
         for _ in range(15):
@@ -325,7 +340,7 @@ def main() -> None:
                              f"{board.sessions_completed} sessions done")
         writes, turn_s = result["writes"], result["turn_s"]
         print(f"workshop load: {args.participants} participants x {args.turns} trainee turns, "
-              f"{result['processes']} processes, PostgreSQL, offline engine")
+              f"{result['processes']} processes, think time {args.think:g} s, PostgreSQL, offline engine")
         print(f"  per-turn write (turn rows + snapshot, one transaction): median {statistics.median(writes) * 1000:.1f} ms, "
               f"p95 {percentile(writes, 0.95) * 1000:.1f} ms  (n={len(writes)})")
         print(f"  per-turn server side (engine + write): median {statistics.median(turn_s) * 1000:.1f} ms, "

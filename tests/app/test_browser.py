@@ -148,8 +148,12 @@ def say(page, text: str) -> None:  # type: ignore[no-untyped-def]
     wait_idle(page)
 
 
-def sign_in(page, url: str) -> None:  # type: ignore[no-untyped-def]
+def sign_in(page, url: str, tmp_path: Path | None = None) -> None:  # type: ignore[no-untyped-def]
     page.goto(url)
+    page.get_by_role("heading", name="Welcome").wait_for(timeout=30_000)
+    if tmp_path is not None:
+        wait_idle(page)
+        shoot(page, tmp_path, "00-welcome")
     page.get_by_placeholder("Your name").fill("Ana")
     page.get_by_role("button", name="Continue").click()
     page.get_by_role("heading", name="Practice").wait_for(timeout=30_000)
@@ -158,7 +162,7 @@ def sign_in(page, url: str) -> None:  # type: ignore[no-untyped-def]
 
 def test_practise_restart_resume_end_and_read_the_report(server: Server, browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     page = browser.new_page(viewport={"width": 1400, "height": 950})
-    sign_in(page, server.url)
+    sign_in(page, server.url, tmp_path)
     shoot(page, tmp_path, "01-couples")
     page.locator(".st-key-start-marc-belinda button").click()
     page.get_by_role("button", name="End session").wait_for(timeout=30_000)

@@ -50,3 +50,32 @@ def test_llm_failure_mid_session_shows_a_notice_and_the_offline_engine_continues
     no_problems(llm_app)
     assert any(m.label == "Total" for m in llm_app.metric)
     assert "Feedback by criterion" in texts(llm_app)
+
+
+class StreamingRenderer:
+    """A model that streams each planned line word by word."""
+
+    name = "llm:stream"
+
+    def render(self, plan):  # type: ignore[no-untyped-def]
+        return OfflineRenderer().render(plan)
+
+    def stream(self, plan):  # type: ignore[no-untyped-def]
+        for reply in OfflineRenderer().render(plan):
+            for index, word in enumerate(reply.text.split(" ")):
+                yield reply.speaker, word if index == 0 else " " + word
+
+
+def test_streamed_words_become_the_stored_reply(app: AppTest, monkeypatch: pytest.MonkeyPatch, data_dir) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("TRAINER_LLM_PROVIDER", "openai_compatible")
+    monkeypatch.setenv("TRAINER_LLM_MODEL", "fake-model")
+    monkeypatch.setenv("TRAINER_LLM_BASE_URL", "http://127.0.0.1:9/v1")
+    monkeypatch.setattr(live_module, "make_renderer", lambda label: (StreamingRenderer(), None))
+    sign_in(app)
+    app.button(key="start-marc-belinda").click().run()
+    app.chat_input(key="chat").set_value("Marc, what is it like for you when she pushes?").run()
+    no_problems(app)
+    assert not app.info  # no fallback notice
+    replies = [m for m in app.chat_message if m.name in ("Marc", "Belinda")]
+    assert replies and not any("authored line" in c.value for m in replies for c in m.caption)
+    assert all("\u258c" not in m.markdown[-1].value for m in replies)  # no cursor left behind

@@ -178,3 +178,44 @@ def test_progress_resumes_an_unfinished_session(app: AppTest) -> None:
     app.button(key="resume-session").click().run()
     no_problems(app)
     assert [m.name for m in app.chat_message].count("You") == 1
+
+
+def test_a_report_address_works_after_a_refresh_but_only_for_its_owner(app: AppTest) -> None:
+    start(sign_in(app))
+    say(app, TURNS[2])
+    app.button(key="end-session").click().run()
+    session_id = app.query_params["session"]
+    assert session_id
+
+    refreshed = new_app()  # same address, new browser session: asked for the name first
+    refreshed.query_params["session"] = session_id
+    sign_in(refreshed)
+    refreshed.switch_page("trainer/webapp/pages/report.py").run()
+    no_problems(refreshed)
+    assert any(m.label == "Total" for m in refreshed.metric)
+
+    stranger = new_app()
+    stranger.query_params["session"] = session_id
+    sign_in(stranger, "Ben")
+    stranger.switch_page("trainer/webapp/pages/report.py").run()
+    no_problems(stranger)
+    assert not stranger.metric and "No such session" in texts(stranger)
+
+
+def test_a_scoring_failure_keeps_the_session_and_shows_no_traceback(app: AppTest, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import trainer.practice.service as service_module
+
+    start(sign_in(app))
+    say(app, TURNS[2])
+
+    def broken(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise RuntimeError("evaluator bug")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(service_module, "evaluate", broken)
+        app.button(key="end-session").click().run()
+    no_problems(app)
+    assert any("session is saved" in e.value for e in app.error)
+    app.button(key="end-session").click().run()
+    no_problems(app)
+    assert any(m.label == "Total" for m in app.metric)

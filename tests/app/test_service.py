@@ -205,3 +205,64 @@ def test_hints_name_the_move_and_the_partner() -> None:
     assert hints[0].tone == "good"
     assert any(h.tone == "caution" and "Belinda" in h.text for h in hints)
     assert json.dumps([h.__dict__ for h in hints])  # plain data
+
+
+class WordStreamer:
+    name = "llm:stream"
+
+    def __init__(self, rogue: bool = False) -> None:
+        self.rogue = rogue
+
+    def render(self, plan):  # type: ignore[no-untyped-def]
+        from trainer.render import OfflineRenderer
+
+        return OfflineRenderer().render(plan)
+
+    def stream(self, plan):  # type: ignore[no-untyped-def]
+        for reply in self.render(plan):
+            yield ("Nobody" if self.rogue else reply.speaker), reply.text[:5]
+            yield reply.speaker, reply.text[5:]
+
+
+@pytest.mark.parametrize("rogue", [False, True])
+def test_streaming_forwards_words_and_falls_back_on_a_bad_stream(
+    store: Store, monkeypatch: pytest.MonkeyPatch, rogue: bool
+) -> None:
+    monkeypatch.setattr(live_module, "make_renderer", lambda label: (WordStreamer(rogue), None))
+    llm = Backends("llm:test", "offline", "openai_compatible", "test", "http://127.0.0.1:9/v1", False)
+    service = PracticeService(store, llm)
+    user = get_or_create_user_by_display_name(store, "Ana")
+    live = service.start(user, "marc-belinda", seed=9)
+    seen: list[tuple[str, str]] = []
+    outcome = service.send(user, live, TURNS[1], on_delta=lambda who, words: seen.append((who, words)))
+    asked = max(t.index for t in live.turns if t.speaker == "therapist")
+    new = live.turns[asked + 1 :]
+    assert isinstance(live.engine.renderer, WordStreamer)  # the proxy is removed again
+    if rogue:
+        assert outcome.notice and all(t.fallback for t in new)
+    else:
+        assert outcome.notice is None and seen
+        streamed = "".join(words for who, words in seen if who == new[-1].speaker)
+        assert new[-1].text in streamed and not new[-1].fallback
+
+
+def test_a_failed_write_leaves_memory_as_stored_so_the_turn_can_be_retried(
+    service: PracticeService, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import trainer.practice.service as service_module
+
+    user = get_or_create_user_by_display_name(store, "Ana")
+    live = service.start(user, "marc-belinda", seed=6)
+    real = service_module.append_turns
+
+    def broken(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise OSError("disk full")
+
+    monkeypatch.setattr(service_module, "append_turns", broken)
+    with pytest.raises(OSError):
+        service.send(user, live, TURNS[0])
+    assert live.therapist_turns == 0 and live.engine.state.therapist_turns == 0
+    monkeypatch.setattr(service_module, "append_turns", real)
+    assert service.send(user, live, TURNS[0]).accepted
+    stored = get_session(store, viewer_for(user), live.id)
+    assert [t.text for t in stored.turns] == [t.text for t in live.turns]

@@ -135,7 +135,7 @@ class LlamaServer:
 
     def profile(self, **update: object) -> ProviderProfile:
         fields = {"provider": "openai_compatible", "base_url": self.base_url,
-                  "model": MODEL_ALIAS, "timeout": 120.0, "max_retries": 1, **update}
+                  "model": MODEL_ALIAS, "timeout": 180.0, "max_retries": 1, **update}
         return ProviderProfile(**fields)  # type: ignore[arg-type]
 
     def stop(self) -> None:

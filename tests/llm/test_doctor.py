@@ -62,3 +62,12 @@ def test_doctor_command_table_never_prints_key(capsys: pytest.CaptureFixture[str
                                                   model="m", api_key=KEY, timeout=3))
     out = capsys.readouterr().out
     assert code == 1 and "server reachable" in out and KEY not in out
+
+
+def test_stalled_chat_advises_raising_the_timeout() -> None:
+    from trainer.llm.chat import LLMUnavailable
+    from trainer.llm.doctor import _fix
+
+    exc = LLMUnavailable("x", reason="timeout")
+    assert "TRAINER_LLM_TIMEOUT (now 30s)" in _fix(exc, ProviderProfile(), "default")
+    assert _fix(LLMUnavailable("x", reason="error"), ProviderProfile(), "default") == "default"

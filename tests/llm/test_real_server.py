@@ -29,7 +29,7 @@ LONG = [HumanMessage(content="Tell me a very long story about a lighthouse, in m
 class Criterion(BaseModel):
     id: Literal["validated_protective_moves", "drew_out_underlying_needs"]
     score: Literal[0, 1, 2, 3]
-    evidence: list[Annotated[str, Field(max_length=60)]] = Field(default_factory=list,
+    evidence: list[Annotated[str, Field(max_length=40)]] = Field(default_factory=list,
                                                                   max_length=1)
 
 
@@ -37,7 +37,7 @@ class Judgement(BaseModel):
     """Bounded like the judge's schema, so a grammar-constrained reply fits the cap."""
 
     criteria: list[Criterion] = Field(min_length=1, max_length=2)
-    summary: str = Field(max_length=80)
+    summary: str = Field(max_length=60)
 
 
 @pytest.fixture(scope="module")

@@ -32,7 +32,7 @@ _LEADS = r"(?:and|so|now|okay|ok|well|but|alright|right|also|then|oh|and now|so 
 
 @lru_cache(maxsize=64)
 def _name_rx(names: tuple[str, ...]) -> re.Pattern[str] | None:
-    usable = sorted({n for n in names if n.strip()}, key=len, reverse=True)
+    usable = sorted({n for n in names if n.strip()}, key=lambda n: (-len(n), n))
     if not usable:
         return None
     return re.compile(r"\b(" + "|".join(re.escape(n) for n in usable) + r")\b")

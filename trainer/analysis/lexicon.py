@@ -92,8 +92,8 @@ class Lexicon:
 
 
 def _names_rx(names: tuple[str, ...]) -> str:
-    usable = sorted({n.strip() for n in names if n.strip()}, key=len, reverse=True)
-    return "|".join(re.escape(n) for n in usable) or _NEVER
+    usable = sorted({n.strip() for n in names if n.strip()}, key=lambda n: (-len(n), n))
+    return "(?:" + ("|".join(re.escape(n) for n in usable) or _NEVER) + ")"
 
 
 @lru_cache(maxsize=512)

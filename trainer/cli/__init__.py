@@ -23,6 +23,7 @@ COMMAND_MODULES = [
     "transcripts",
     "simulation",
     "scoring",
+    "llm_commands",
 ]
 
 for _name in COMMAND_MODULES:

@@ -73,6 +73,18 @@ def _timed(fn: Callable[[], object]) -> tuple[object, float]:
     return result, time.perf_counter() - start
 
 
+def _fix(exc: LLMUnavailable, profile: ProviderProfile, default: str) -> str:
+    """The most useful advice for why a call failed."""
+    if exc.reason == "timeout":
+        return (f"the server is slow: raise TRAINER_LLM_TIMEOUT (now {profile.timeout:g}s) "
+                "or use a smaller model")
+    if exc.reason == "auth":
+        return "check the API key (TRAINER_LLM_API_KEY / OPENAI_API_KEY)"
+    if exc.reason == "not_found":
+        return "check TRAINER_LLM_MODEL against the server's model list"
+    return default
+
+
 def check_tokens(report: DoctorReport, model: str | None) -> None:
     """Token counting must work with no network (shipped, hash-checked encodings)."""
     name = encoding_name_for_model(model)
@@ -155,7 +167,8 @@ def run_doctor(profile: ProviderProfile | None = None) -> DoctorReport:
         text, secs = _timed(lambda: client.complete(messages, label="doctor chat"))
         report.add("chat", "ok", f"replied with {len(str(text))} characters", seconds=secs)
     except LLMUnavailable as exc:
-        report.add("chat", "fail", str(exc), "check the model name, the key and the server log")
+        report.add("chat", "fail", str(exc),
+                   _fix(exc, profile, "check the model name, the key and the server log"))
 
     try:
         chunks, secs = _timed(lambda: list(client.stream(messages, label="doctor stream")))
@@ -165,7 +178,8 @@ def run_doctor(profile: ProviderProfile | None = None) -> DoctorReport:
                    "" if n > 1 else "the server buffers replies; partners' lines appear at once",
                    seconds=secs)
     except LLMUnavailable as exc:
-        report.add("streaming", "fail", str(exc), "the server must support stream=true")
+        report.add("streaming", "fail", str(exc),
+                   _fix(exc, profile, "the server must support stream=true"))
 
     try:
         _, secs = _timed(lambda: LLMClient(profile, temperature=0, max_tokens=96, attempts=2)
@@ -176,8 +190,8 @@ def run_doctor(profile: ProviderProfile | None = None) -> DoctorReport:
                    seconds=secs)
     except LLMUnavailable as exc:
         report.add("structured output", "fail", f"{caps.structured_method}: {exc}",
-                   "try TRAINER_LLM_STRUCTURED_METHOD=function_calling or json_mode; "
-                   "the LLM judge falls back to the offline evaluator meanwhile")
+                   _fix(exc, profile, "try TRAINER_LLM_STRUCTURED_METHOD=function_calling or "
+                        "json_mode; the LLM judge falls back to the offline evaluator meanwhile"))
 
     usage = client.meter.calls[-1] if client.meter.calls else None
     if usage is not None:

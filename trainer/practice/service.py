@@ -80,19 +80,25 @@ class PracticeService:
             notices=[notice] if notice else [],
         )
 
+    @staticmethod
+    def check(text: str | None) -> tuple[str, str | None]:
+        """The message as it would be sent, and why it would be refused (None: fine)."""
+        cleaned = (text or "").strip()
+        limit = max_message_chars()
+        if len(cleaned) > limit:
+            return cleaned, (
+                f"That message is {len(cleaned):,} characters long; the limit is {limit:,}. "
+                "Please shorten it and send it again."
+            )
+        return cleaned, None
+
     def send(
         self, user: UserRecord, live: LiveSession, text: str, *, on_delta: DeltaSink | None = None
     ) -> TurnOutcome:
         """Validate, answer and store one trainee message (streaming words to `on_delta`)."""
-        cleaned = (text or "").strip()
-        if not cleaned:
-            return TurnOutcome(False)
-        limit = max_message_chars()
-        if len(cleaned) > limit:
-            return TurnOutcome(
-                False, f"That message is {len(cleaned):,} characters long; the limit is "
-                f"{limit:,}. Please shorten it and send it again.",
-            )
+        cleaned, refusal = self.check(text)
+        if not cleaned or refusal:
+            return TurnOutcome(False, refusal)
         before, saved = live.engine.state.public(), live.engine.snapshot()
         start = len(live.turns)
         renderer = live.engine.renderer
@@ -100,18 +106,18 @@ class PracticeService:
             live.engine.renderer = StreamingRenderer(renderer, on_delta)
         try:
             result = live.engine.respond(cleaned)
+            labels = {start: result.labels.model_dump(mode="json")}
+            records = turn_records(live.engine.transcript().turns, start, labels)
+            append_turns(
+                self.store, viewer_for(user), live.id, records, snapshot=live.engine.snapshot(),
+                flags=[flag.model_dump(mode="json") for flag in result.flags],
+            )
         except Exception:
-            # Leave the session exactly as stored, so the trainee can simply try again.
+            # Memory goes back to what is stored, so the trainee can simply try again.
             live.engine, _ = restore_engine(live.couple, saved, live.engine_label)
             raise
         finally:
             live.engine.renderer = renderer
-        labels = {start: result.labels.model_dump(mode="json")}
-        records = turn_records(live.engine.transcript().turns, start, labels)
-        append_turns(
-            self.store, viewer_for(user), live.id, records, snapshot=live.engine.snapshot(),
-            flags=[flag.model_dump(mode="json") for flag in result.flags],
-        )
         live.turns.extend(records)
         hints = turn_hints(result.labels, before, result.state.public(),
                            early_window=live.rubric.early_window)
@@ -201,5 +207,4 @@ def _couple_or_none(couple_id: str) -> Couple | None:
 
 def _subtitle(record: SessionRecord, couple: Couple | None) -> str:
     names = " & ".join(couple.names) if couple else record.couple_id
-    when = (record.ended_at or record.started_at).strftime("%d %b %Y, %H:%M UTC")
-    return f"{names} \u00b7 {record.mode} session \u00b7 {when}"
+    return f"{names} \u00b7 {record.mode} session"

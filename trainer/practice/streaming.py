@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from trainer.render import ClientReply, RenderError, Renderer, RenderPlan
+from trainer.render import ClientReply, Renderer, RenderError, RenderPlan
 
 DeltaSink = Callable[[str, str], None]
 

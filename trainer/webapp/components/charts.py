@@ -43,7 +43,7 @@ def state_chart(points: Sequence[StatePoint], partners: Sequence[str]) -> alt.Ch
     dots = base.mark_point(size=55, filled=True).encode(
         shape=alt.Shape("Partner:N", scale=alt.Scale(domain=order, range=["circle", "square"]), legend=None)
     )
-    return (lines + dots).properties(height=280)
+    return (lines + dots).properties(height=320)
 
 
 def criterion_history_chart(

@@ -9,6 +9,7 @@ import streamlit as st
 from trainer.personas import Couple
 from trainer.practice import md_escape
 from trainer.store import SessionRecord
+from trainer.webapp.components.timefmt import local
 
 DIFFICULTY = {
     "beginner": ("Beginner", "green", ":material/signal_cellular_1_bar:"),
@@ -56,7 +57,7 @@ def couple_cards(couples: Sequence[Couple], *, columns: int = 2) -> str | None:
 def resume_banner(unfinished: SessionRecord, couple: Couple | None) -> str | None:
     """Offer the newest unfinished session; returns 'resume' or 'dismiss' when clicked."""
     who = couple.title if couple else unfinished.couple_id
-    started = unfinished.started_at.strftime("%d %b, %H:%M UTC")
+    started = local(unfinished.started_at, "%d %b, %H:%M")
     with st.container(border=True):
         st.markdown(f"**:material/history: Unfinished session: {md_escape(who)}**")
         st.caption(f"{unfinished.mode.title()} \u00b7 {unfinished.turn_count} turns so far \u00b7 started {started}")

@@ -10,6 +10,7 @@ import streamlit as st
 from trainer.practice import CriterionView, ReportView, md_escape, report_markdown, report_pdf, slug
 from trainer.webapp.components.charts import state_chart
 from trainer.webapp.components.chat import render_turn, speaker_label
+from trainer.webapp.components.timefmt import local
 
 CYCLE_WORDS = {"pursuer": "pursues", "withdrawer": "withdraws"}
 
@@ -31,7 +32,7 @@ def summary(view: ReportView, key: str) -> None:
             value.markdown(f"`{score_dots(criterion.score, criterion.max_score)}`&nbsp; "
                            f"**{criterion.score} / {criterion.max_score}**")
     if view.feedback:
-        st.write(md_escape(view.feedback))
+        st.info(md_escape(view.feedback), icon=":material/lightbulb:")
     if view.fallback:
         st.info("The language-model judge was unavailable; these scores come from the offline evaluator.",
                 icon=":material/sync_problem:")
@@ -123,9 +124,11 @@ def downloads(view: ReportView, transcript: Callable[[], str], key: str) -> None
 
 
 def render_report(view: ReportView, *, transcript: Callable[[], str], key: str = "report") -> None:
-    st.title(md_escape(view.title))
-    if view.subtitle:
-        st.caption(md_escape(view.subtitle))
+    st.title(md_escape(view.title), anchor=False)
+    when = view.ended_at or view.started_at
+    subtitle = " \u00b7 ".join(p for p in (view.subtitle, local(when) if when else "") if p)
+    if subtitle:
+        st.caption(md_escape(subtitle))
     summary(view, key)
     downloads(view, transcript, key)
     st.subheader("Feedback by criterion")

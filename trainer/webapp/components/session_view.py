@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import streamlit as st
-
-from trainer.practice import LiveSession, md_escape
 from streamlit.delta_generator import DeltaGenerator
 
+from trainer.practice import LiveSession, md_escape
 from trainer.webapp.components.chat import avatar_for, render_hints, render_turn, words
 from trainer.webapp.components.picker import difficulty_badge
 
@@ -62,7 +61,7 @@ def conversation(live: LiveSession, start: int = 0, *, reveal: bool = False) -> 
         stream = words(turn.text) if reveal and turn.speaker in partners else None
         render_turn(turn.speaker, turn.text, turn.nonverbal, partners,
                     fallback=turn.fallback, stream=stream)
-    if not live.therapist_turns:
+    if start == 0 and not live.therapist_turns:
         st.caption(
             ":material/lightbulb: This is the first session. Greet them, listen, and see "
             "where the conversation can go."
@@ -73,7 +72,7 @@ class ChatStream:
     """Receives (speaker, words) from a streaming model and draws them as they arrive."""
 
     def __init__(self, slot: DeltaGenerator, partners: list[str]) -> None:
-        self.box, self.partners = slot.container(), partners
+        self.slot, self.box, self.partners = slot, slot.container(), partners
         self.speaker: str | None = None
         self.text, self.streamed = "", False
         self.line: DeltaGenerator | None = None

@@ -35,6 +35,9 @@ def resume(session_id: str) -> None:
         st.session_state[state.LIVE] = service.resume(user, session_id)
     except (TrainerError, NotFound) as exc:
         st.session_state[state.ERROR] = str(exc)
+    except Exception:  # never a traceback in front of a trainee
+        log.exception("resume failed")
+        st.session_state[state.ERROR] = "That session could not be resumed; its turns are kept."
     st.rerun()
 
 
@@ -54,8 +57,14 @@ def picker_view() -> None:
     st.session_state[state.MODE] = mode
     chosen = picker.couple_cards(list(library.values()))
     if chosen:
-        with st.spinner("The couple is taking their seats\u2026"):
-            st.session_state[state.LIVE] = service.start(user, chosen, mode=mode)
+        try:
+            with st.spinner("The couple is taking their seats\u2026"):
+                st.session_state[state.LIVE] = service.start(user, chosen, mode=mode)
+        except Exception as exc:  # never a traceback in front of a trainee
+            log.exception("start failed")
+            st.session_state[state.ERROR] = (
+                str(exc) if isinstance(exc, TrainerError) else "The session could not start; please try again."
+            )
         st.rerun()
 
 
@@ -69,6 +78,10 @@ def end(live: LiveSession) -> None:
         st.rerun()
     except TrainerError as exc:
         st.warning(str(exc))
+        return
+    except Exception:  # never a traceback in front of a trainee
+        log.exception("ending the session failed")
+        st.error("Scoring did not work this time. Your session is saved; please try ending it again.")
         return
     st.session_state.pop(state.LIVE, None)
     st.session_state[state.REPORT] = str(record.id)
@@ -85,7 +98,7 @@ def send(live: LiveSession, prompt: str, sink: session_view.ChatStream | None) -
         st.rerun()
     except TrainerError as exc:
         return [("warning", str(exc))]
-    except Exception:  # noqa: BLE001 - never a traceback in front of a trainee
+    except Exception:  # never a traceback in front of a trainee
         log.exception("practice turn failed")
         return [("error", "Something went wrong with that turn; it was not saved. Please try again.")]
     return [("warning", outcome.message)] if outcome.message else []  # notices: live.notices
@@ -96,21 +109,22 @@ def session_page(live: LiveSession) -> None:
     top, notes_area = st.container(), st.container()  # filled once the turn is answered
     chat, side = st.columns([7, 3], gap="large")
     with chat:
-        chat_log = st.container(height=CHAT_HEIGHT, border=False, autoscroll=True, key="chat-log")
+        chat_log = st.container(height=CHAT_HEIGHT, border=True, autoscroll=True, key="chat-log")
     shown = len(live.turns)
     with chat_log:
         session_view.conversation(live)
-    notes: list[tuple[str, str]] = []
-    if prompt is not None and prompt.strip():
+    cleaned, refusal = service.check(prompt)
+    notes: list[tuple[str, str]] = [("warning", refusal)] if refusal else []
+    if cleaned and not refusal:
         with chat_log:
             fresh = st.empty()
             with fresh.container():
-                render_turn("therapist", prompt, None, live.couple.names)
+                render_turn("therapist", cleaned, None, live.couple.names)
             sink = session_view.ChatStream(st.empty(), live.couple.names) if live.is_llm else None
-            notes = send(live, prompt, sink)
+            notes = send(live, cleaned, sink)
             fresh.empty()
             if sink is not None:
-                sink.box.empty()
+                sink.slot.empty()
             with fresh.container():
                 session_view.conversation(live, shown, reveal=live.is_llm and not (sink and sink.streamed))
     with top:

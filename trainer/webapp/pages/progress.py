@@ -8,6 +8,7 @@ import streamlit as st
 from trainer.store import criterion_history, list_sessions_for_user, viewer_for
 from trainer.webapp import state
 from trainer.webapp.components.charts import criterion_history_chart, session_numbers
+from trainer.webapp.components.timefmt import local
 from trainer.webapp.identity import require_user
 from trainer.webapp.resources import couples, get_service, rubrics
 
@@ -50,7 +51,7 @@ for record in sessions:
     evaluation = record.latest_evaluation
     scores = {c["id"]: c["score"] for c in (evaluation.result.get("criteria", []) if evaluation else [])}
     row = {
-        "Date": record.started_at.strftime("%Y-%m-%d %H:%M"),
+        "Date": local(record.started_at, "%Y-%m-%d %H:%M"),
         "Couple": titles.get(record.couple_id, record.couple_id),
         "Mode": record.mode.title(),
         "Turns": record.turn_count,
@@ -69,7 +70,7 @@ st.dataframe(
 )
 
 labels = {
-    str(s.id): f"{s.started_at:%d %b %H:%M} \u00b7 {titles.get(s.couple_id, s.couple_id)} \u00b7 "
+    str(s.id): f"{local(s.started_at, '%d %b %H:%M')} \u00b7 {titles.get(s.couple_id, s.couple_id)} \u00b7 "
     + ("report" if s.is_completed else "unfinished")
     for s in sessions
 }

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from trainer.practice import active_backends, max_message_chars, md_escape
+from trainer.practice import max_message_chars, md_escape
 from trainer.store import database_url, redacted_url
+from trainer.webapp.resources import get_service
 
 st.title("Settings")
-backends = active_backends()
+backends = get_service().backends  # what this server actually runs with
 left, right = st.columns(2, border=True)
 with left:
     st.markdown("**The couple (engine)**")

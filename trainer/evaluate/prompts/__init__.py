@@ -1,0 +1,1 @@
+"""Prompt text of the LLM judge, one prompt per file (read with importlib.resources)."""

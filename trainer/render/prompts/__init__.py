@@ -1,0 +1,1 @@
+"""Prompt text of the LLM renderer, one prompt per file (read with importlib.resources)."""
