@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 
-from tests.accounts.dbkit import played, person
+from tests.accounts.dbkit import person, played
 from trainer import store as st
 from trainer.accounts.service import authenticate
 from trainer.review import OverrideChange, save_review
@@ -17,7 +17,7 @@ PASSWORD = "the first admin's secret"
 
 def run(db_url: str, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
     env = os.environ | {"DATABASE_URL": db_url}
-    return subprocess.run([sys.executable, "-m", "trainer", *args], input=stdin, env=env,
+    return subprocess.run([sys.executable, "-m", "trainer", *args], input=stdin, env=env, check=False,
                           capture_output=True, text=True, timeout=120)
 
 

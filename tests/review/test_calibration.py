@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.accounts.dbkit import played, person
+from tests.accounts.dbkit import person, played
 from trainer import store as st
 from trainer.accounts.assignments import assign_supervisor
 from trainer.authz import SYSTEM

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
 import threading
 
 import pytest
 
-from tests.accounts.dbkit import played, person
+from tests.accounts.dbkit import person, played
 from trainer import store as st
 from trainer.accounts.assignments import assign_supervisor
 from trainer.review import OverrideChange, ReviewConflict, load_review, review_history, save_review
@@ -78,6 +79,6 @@ def test_racing_saves_on_two_connections_lose_nothing(two_supervisors) -> None: 
     assert saves_by_criterion[CRITERIA[1]] == 5 and saves_by_criterion[CRITERIA[2]] == 5
     # criterion 0 had two writers: their before/after chain is unbroken
     chain = [h for h in overrides if h.criterion_id == CRITERIA[0]]
-    for earlier, later in zip(chain, chain[1:]):
+    for earlier, later in itertools.pairwise(chain):
         assert later.before == earlier.after
     assert set(final.overrides) == set(CRITERIA)

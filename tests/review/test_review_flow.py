@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.accounts.dbkit import played, person
+from tests.accounts.dbkit import person, played
 from trainer import store as st
 from trainer.accounts.assignments import assign_supervisor
 from trainer.review import (
@@ -32,7 +32,7 @@ def setup(store: st.Store):  # type: ignore[no-untyped-def]
 
 
 def test_override_keeps_evaluator_score_and_audits_every_change(store: st.Store, setup) -> None:  # type: ignore[no-untyped-def]
-    ana, sue, sid = setup
+    _, sue, sid = setup
     view = load_review(store, sue, sid)
     assert view.version == 0 and view.evaluator_scores[VPM] == 2 and not view.overrides
     view = save_review(store, sue, sid, expected_version=0,
@@ -97,7 +97,7 @@ def test_unfinished_and_own_sessions_are_not_reviewable(store: st.Store, setup) 
 
 
 def test_queue_filters(store: st.Store, setup) -> None:  # type: ignore[no-untyped-def]
-    ana, sue, first = setup
+    _, sue, first = setup
     ben = person(store, "ben")
     assign_supervisor(store, sue.user_id, ben.user_id)
     high = played(store, ben, {RSC: 3, VPM: 3, "drew_out_underlying_needs": 3}, couple="other-couple")

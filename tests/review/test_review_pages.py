@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.accounts.dbkit import played, person
+from tests.accounts.dbkit import person, played
 from tests.review.apptest_kit import app_as, texts
 from trainer import store as st
 from trainer.accounts.assignments import assign_supervisor
@@ -87,3 +87,38 @@ def test_calibration_page_shows_agreement(app_db: str, store: st.Store) -> None:
     assert at.metric[0].value == "1"
     frame = at.dataframe[0].value
     assert list(frame["Overridden"]) == [0, 1, 0]
+
+
+def _feedback_script(session_id: str, user_id: str, role: str) -> None:
+    import uuid
+
+    from trainer.store.access import Viewer
+    from trainer.webapp.components.supervisor_feedback import render_supervisor_feedback
+    from trainer.webapp.resources import get_store
+
+    render_supervisor_feedback(get_store(), Viewer(uuid.UUID(user_id), role), session_id,
+                               {"validated_protective_moves": "Validated protective moves"})
+
+
+def test_trainee_report_shows_supervisor_feedback_once_reviewed(app_db: str, store: st.Store) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    from trainer.review import OverrideChange, save_review
+
+    ana, sue, _, sid = _setup(store)
+    ben = person(store, "ben")
+
+    def render(viewer) -> AppTest:  # type: ignore[no-untyped-def]
+        at = AppTest.from_function(_feedback_script, kwargs={
+            "session_id": str(sid), "user_id": str(viewer.user_id), "role": viewer.role,
+        }, default_timeout=60)
+        return at.run()
+
+    save_review(store, sue, sid, expected_version=0, overall_comment="Lovely <b>pacing</b>",
+                overrides={VPM: OverrideChange(3, "You named **it**")})
+    assert "Feedback from" not in texts(render(ana))  # a draft stays private
+    save_review(store, sue, sid, expected_version=1, reviewed=True)
+    shown = texts(render(ana))
+    assert "Feedback from Sue" in shown and "Validated protective moves" in shown
+    assert "Lovely \\<b\\>pacing" in shown and "named \\*\\*it\\*\\*" in shown  # text, never markup
+    assert "Feedback from" not in texts(render(ben))  # not his session: nothing at all

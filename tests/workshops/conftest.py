@@ -8,7 +8,7 @@ from tests.accounts.dbkit import cheap_hashing, db_url, pg_url, store  # noqa: F
 
 
 @pytest.fixture
-def app_db(db_url: str, store, monkeypatch: pytest.MonkeyPatch) -> str:  # type: ignore[no-untyped-def]
+def app_db(db_url: str, store, monkeypatch: pytest.MonkeyPatch) -> str:  # type: ignore[no-untyped-def]  # noqa: F811
     """Point the app (DATABASE_URL) at the test database."""
     monkeypatch.setenv("DATABASE_URL", db_url)
     return db_url

@@ -7,6 +7,7 @@ opens the finished session for review on B. Nothing lives only in one process.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import time
 from collections.abc import Iterator
@@ -106,11 +107,9 @@ def metric(page, label: str) -> str:  # type: ignore[no-untyped-def]
 def wait_for_metric(page, label: str, value: str, timeout: float = 30) -> None:  # type: ignore[no-untyped-def]
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        try:
+        with contextlib.suppress(Exception):  # the element may re-render mid-refresh
             if metric(page, label) == value:
                 return
-        except Exception:  # noqa: BLE001 - element re-rendering mid-refresh
-            pass
         time.sleep(0.5)
     raise AssertionError(f"{label} never became {value} (now {metric(page, label)})")
 

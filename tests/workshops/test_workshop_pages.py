@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from tests.accounts.dbkit import played, person
+from tests.accounts.dbkit import person, played
 from tests.review.apptest_kit import app_as, texts
 from trainer import store as st
 from trainer.webapp import state

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from tests.accounts.dbkit import played, person
+from tests.accounts.dbkit import person, played
 from trainer import store as st
 from trainer.store.access import NotFound
 from trainer.workshops.queries import workshop_completion, workshop_dashboard, workshop_export

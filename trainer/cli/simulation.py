@@ -98,7 +98,11 @@ def _llm_renderer(console):
         from trainer.render import llm as llm_module  # written separately; may not exist yet
 
         factory = getattr(llm_module, "make_renderer", None) or llm_module.renderer_from_env
-        return factory()
+        renderer = factory()
+        if renderer is None:  # nothing configured: say so rather than silently go offline
+            console.print("[yellow]No LLM configured (see `trainer doctor`); "
+                          "using the offline couple.[/yellow]")
+        return renderer
     except Exception as exc:  # noqa: BLE001 - any problem means: not configured
         console.print(f"[yellow]LLM renderer not configured ({exc.__class__.__name__}); "
                       "using the offline couple.[/yellow]")

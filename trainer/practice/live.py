@@ -58,11 +58,15 @@ def make_renderer(engine_label: str) -> tuple[Renderer | None, str | None]:
     if not engine_label.startswith("llm"):
         return None, None
     try:
-        from trainer.render import llm as llm_render  # type: ignore[attr-defined]
+        from trainer.render.llm import make_renderer as make_llm_renderer
 
-        return llm_render.make_renderer(), None
+        renderer = make_llm_renderer()
     except Exception as exc:  # noqa: BLE001 - any failure: practise offline, say so
-        return None, f"The language model is not available ({exc.__class__.__name__}); the couple speaks with authored lines."
+        return None, (f"The language model is not available ({exc.__class__.__name__}); "
+                      "the couple speaks with authored lines.")
+    if renderer is None:
+        return None, "No language model is configured; the couple speaks with authored lines."
+    return renderer, None
 
 
 def new_engine(couple: Couple, seed: int, engine_label: str) -> tuple[Session, str | None]:

@@ -111,6 +111,7 @@ class PracticeService:
             append_turns(
                 self.store, viewer_for(user), live.id, records, snapshot=live.engine.snapshot(),
                 flags=[flag.model_dump(mode="json") for flag in result.flags],
+                usage=_take_usage(renderer),
             )
         except Exception:
             # Memory goes back to what is stored, so the trainee can simply try again.
@@ -196,6 +197,18 @@ class PracticeService:
             [record_as_turn(t) for t in record.turns], persona=record.couple_id,
             clients=couple.names if couple else None,
         )
+
+
+def _take_usage(renderer: object) -> dict[str, int] | None:
+    """Tokens an LLM renderer used since the last stored turn (None offline); see trainer.render.llm."""
+    take = getattr(renderer, "take_usage", None)
+    return take() if callable(take) else None
+
+
+def _take_usage(renderer: object) -> dict[str, int] | None:
+    """Tokens the LLM renderer used since last asked (None offline)."""
+    take = getattr(renderer, "take_usage", None)
+    return take() if callable(take) else None
 
 
 def _couple_or_none(couple_id: str) -> Couple | None:

@@ -33,6 +33,9 @@ class StreamingRenderer:
                 raise RenderError(f"streamed a line for {speaker!r}, who was not planned to speak")
             texts[speaker].append(delta)
             self.on_delta(speaker, delta)
+        parsed = list(getattr(self.inner, "last_replies", None) or [])
+        if [r.speaker for r in parsed] == [s.speaker for s in plan.speakers]:
+            return parsed  # the renderer's own parse (keeps the model's nonverbal cues)
         replies = []
         for planned in plan.speakers:
             text = "".join(texts[planned.speaker]).strip()

@@ -65,7 +65,9 @@ def _label(line: str, names: dict[str, str]) -> tuple[str, str, str] | None:
 
 def _clean(raw: str, *, open_end: bool) -> tuple[str, str]:
     """(spoken text, nonverbal) of one block; `open_end` holds back what may still change."""
-    if open_end:
+    if open_end:  # whole words only, and nothing from an unclosed bracket on
+        space = max(raw.rfind(" "), raw.rfind("\n"))
+        raw = raw[:space] if space >= 0 else ""
         cut = len(raw)
         for opener, closer in (("[", "]"), ("(", ")")):
             pos = raw.rfind(opener)
@@ -74,8 +76,6 @@ def _clean(raw: str, *, open_end: bool) -> tuple[str, str]:
         if raw[:cut].count("*") % 2:
             cut = min(cut, raw[:cut].rfind("*"))
         raw = raw[:cut]
-        space = max(raw.rfind(" "), raw.rfind("\n"))
-        raw = raw[:space] if space >= 0 else ""
     cues = [next(g for g in m.groups() if g is not None) for m in _BRACKETS.finditer(raw)]
     text = " ".join(_BRACKETS.sub(" ", raw).split())
     text = text.lstrip('"\u201c')

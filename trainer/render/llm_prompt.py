@@ -21,7 +21,7 @@ from trainer.render.base import HistoryTurn, RenderPlan, SpeakerPlan
 from trainer.transcript.model import is_therapist_speaker
 
 DEFAULT_PROMPT_BUDGET = 1600  # tokens for system + history + direction (fits 2k-context models)
-MAX_EXAMPLES = 3  # voice examples from the current ladder stage
+MAX_EXAMPLES = 2  # voice examples from the current ladder stage
 
 
 @cache

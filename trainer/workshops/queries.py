@@ -24,14 +24,14 @@ from trainer.workshops.completion import CompletionRecord, completion_records
 from trainer.workshops.dashboard import Dashboard, build_dashboard
 from trainer.workshops.exports import to_csv, to_json
 from trainer.workshops.facts import Participant, SessionFacts
-from trainer.workshops.service import WorkshopInfo, _info, _uuid
+from trainer.workshops.service import WorkshopInfo, parse_workshop_id, workshop_info
 
 
 def workshop_facts(
     store: Store, viewer: Principal, workshop_id: uuid.UUID | str
 ) -> tuple[WorkshopInfo, list[Participant], list[SessionFacts]]:
     """The workshop, its participants and every session played in it that the viewer may see."""
-    wid = _uuid(workshop_id)
+    wid = parse_workshop_id(workshop_id)
     with store.transaction() as db:
         workshop = db.scalars(
             select(Workshop).where(Workshop.id == wid, workshop_filter(viewer, manage=True))
@@ -74,7 +74,7 @@ def workshop_facts(
                     reviewed=reviewed,
                 )
             )
-        return _info(workshop), participants, facts
+        return workshop_info(workshop), participants, facts
 
 
 def _turn_stats(db, ids: list[uuid.UUID]) -> dict:  # type: ignore[no-untyped-def]

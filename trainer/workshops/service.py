@@ -57,7 +57,7 @@ class Seat:
     rejoin_code: str | None = None
 
 
-def _info(row: Workshop) -> WorkshopInfo:
+def workshop_info(row: Workshop) -> WorkshopInfo:
     return WorkshopInfo(
         id=row.id, title=row.title, held_on=row.held_on, couples=list(row.couples or []),
         rubric_id=row.rubric_id, mode=row.mode, join_code=row.join_code, status=row.status,
@@ -99,7 +99,7 @@ def create_workshop(store: Store, viewer: Principal, spec: WorkshopSpec) -> Work
                     )
                 )
                 db.flush()
-                return _info(row)
+                return workshop_info(row)
         except IntegrityError:  # join code collision: astronomically rare, try another
             continue
     raise TrainerError("could not create the workshop; please try again")
@@ -112,21 +112,21 @@ def list_workshops(store: Store, viewer: Principal, *, manage: bool = True) -> l
             .where(workshop_filter(viewer, manage=manage))
             .order_by(Workshop.held_on.desc(), Workshop.created_at.desc())
         )
-        return [_info(row) for row in rows]
+        return [workshop_info(row) for row in rows]
 
 
 def get_workshop(
     store: Store, viewer: Principal, workshop_id: uuid.UUID | str, *, manage: bool = True
 ) -> WorkshopInfo:
     """One workshop the viewer may see (else NotFound, whether it exists or not)."""
-    wid = _uuid(workshop_id)
+    wid = parse_workshop_id(workshop_id)
     with store.transaction() as db:
         row = db.scalars(
             select(Workshop).where(Workshop.id == wid, workshop_filter(viewer, manage=manage))
         ).first()
         if row is None:
             raise NotFound("no such workshop")
-        return _info(row)
+        return workshop_info(row)
 
 
 def set_status(store: Store, viewer: Principal, workshop_id: uuid.UUID, status: str) -> WorkshopInfo:
@@ -140,10 +140,10 @@ def set_status(store: Store, viewer: Principal, workshop_id: uuid.UUID, status: 
         if row is None:
             raise NotFound("no such workshop")
         row.status = status
-        return _info(row)
+        return workshop_info(row)
 
 
-def _uuid(value: uuid.UUID | str) -> uuid.UUID:
+def parse_workshop_id(value: uuid.UUID | str) -> uuid.UUID:
     try:
         return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
     except ValueError:
@@ -189,7 +189,7 @@ def join_workshop(store: Store, code: str, display_name: str) -> Seat:
                 )
             )
             db.flush()
-            info = _info(workshop)
+            info = workshop_info(workshop)
             viewer = Viewer(user_id=user.id, role="trainee")
     except IntegrityError:  # the same name joined at the same moment on another instance
         raise JoinRefused(f"Someone called {name} has just joined. Add an initial.") from None
@@ -221,7 +221,7 @@ def rejoin_workshop(store: Store, code: str, display_name: str, rejoin_code: str
             raise JoinRefused("That code, name and personal code do not match a seat.")
         return Seat(
             viewer=Viewer(user_id=row[0].user_id, role="trainee"),
-            display_name=row[0].display_name, workshop=_info(workshop),
+            display_name=row[0].display_name, workshop=workshop_info(workshop),
         )
 
 
@@ -245,7 +245,7 @@ def join_with_account(store: Store, viewer: Principal, code: str) -> WorkshopInf
                 raise JoinRefused(
                     f"Someone called {user.display_name} is already in this workshop."
                 ) from None
-        return _info(workshop)
+        return workshop_info(workshop)
 
 
 def tag_session(
