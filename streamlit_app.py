@@ -11,6 +11,7 @@ import streamlit as st
 from trainer.practice import md_escape
 from trainer.webapp import state
 from trainer.webapp.identity import current_user, sign_out
+from trainer.webapp.resources import warm_up
 
 st.set_page_config(page_title="Couples Practice", page_icon=":material/forum:", layout="wide")
 
@@ -27,6 +28,7 @@ pages = {
     ],
 }
 page = st.navigation(pages)
+warm_up()  # charts library loaded in the background while the trainee practises
 
 with st.sidebar:
     user = current_user()

@@ -206,5 +206,6 @@ def test_practise_restart_resume_end_and_read_the_report(server: Server, browser
     page.get_by_role("link", name="Progress").click()
     page.get_by_role("heading", name="Your progress").wait_for(timeout=30_000)
     wait_idle(page)
-    time.sleep(1.0)
+    page.locator('[data-testid="stDataFrame"] canvas').first.wait_for(timeout=30_000)
+    time.sleep(2.0)  # the table draws on its canvas a moment later
     shoot(page, tmp_path, "06-progress")

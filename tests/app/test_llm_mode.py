@@ -95,7 +95,12 @@ def test_the_real_llm_renderer_with_a_fake_model_streams_and_counts_tokens(
     from trainer.llm import LLMClient
     from trainer.llm.settings import CapabilityOverrides, ProviderProfile
     from trainer.render.llm import LLMRenderer
-    from trainer.store import get_or_create_user_by_display_name, list_sessions_for_user, open_store, viewer_for
+    from trainer.store import (
+        get_or_create_user_by_display_name,
+        list_sessions_for_user,
+        open_store,
+        viewer_for,
+    )
 
     who = re.compile(r"Who speaks now, in this order: (.+?)\.\n")
     turns = itertools.count(1)

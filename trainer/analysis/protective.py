@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from trainer.analysis.addressee import about_partners, sentence_addressee
 from trainer.analysis.lexicon import Lexicon
-from trainer.analysis.text import Span, clause_bounds, negated, sentences
+from trainer.analysis.text import Span, clause_bounds, is_question, negated, sentences
 
 _ANAPHOR = re.compile(
     r"\b(?:that|this|it|doing that|what you (?:do|did)|the way you|how you|those (?:moments|times)|that reaction|your reaction)\b",
@@ -67,10 +67,12 @@ def therapist_findings(
     intent, so "that makes sense" can refer back to it.
     """
     found: list[Finding] = []
+    previous: tuple[Span, list[re.Match[str]], list[str]] | None = None  # the last sentence of this turn that named a move
     for index, span in enumerate(sentences(text)):
         sent = span.text
         addressed = sentence_addressee(text, span.start, span.end, clients, previous_speaker, turn_addressed)
         moves = _moves_in(lex, text, span)
+        validated_before = len(found)
         could_refer = _ANAPHOR.search(sent) is not None
         frames = [m for m in lex.finditer("validate_frame", sent) if not negated(sent, m.start())] if (moves or could_refer) else []
         strong = [m for m in lex.finditer("validate_frame_strong", sent) if not negated(sent, m.start())]
@@ -84,8 +86,19 @@ def therapist_findings(
             who = _frame_owner(text, span, frame, moves, addressed, clients)
             found.append(Finding("validate_protective_move", span.start + min(moves[0].start(), frame.start()),
                                  span.start + max(moves[0].end(), frame.end()), tuple(who), index))
+        elif frames and previous is not None and _ANAPHOR.search(sent) and not is_question(sent):
+            # "Staying busy keeps you going. That makes sense to me.": the frame looks back at the move just named
+            prev_span, prev_moves, prev_addressed = previous
+            who = about_partners(text, prev_span.start + prev_moves[0].start(), prev_addressed, clients,
+                                 (prev_span.start, prev_span.end))
+            found.append(Finding("validate_protective_move", span.start + frames[0].start(),
+                                 span.start + frames[0].end(), tuple(who), index))
         elif frames and recent_movers and _ANAPHOR.search(sent):
-            movers = [c for c in recent_movers if c in addressed] or list(recent_movers)
+            named = _PERSON.search(sent[max(0, frames[0].start() - 16) : frames[0].end()])
+            if named and any(c in addressed for c in clients):
+                movers = [c for c in recent_movers if c in addressed] or list(addressed)
+            else:
+                movers = [c for c in recent_movers if c in addressed] or list(recent_movers)
             found.append(Finding("validate_protective_move", span.start + frames[0].start(),
                                  span.start + frames[0].end(), tuple(movers), index))
         elif _UNDERSTANDABLE.search(sent) and any(lex.has("protective_function", s.text) for s in _near(text, index)):
@@ -94,17 +107,59 @@ def therapist_findings(
         for match in repairs[:1]:
             found.append(Finding("repair", span.start + match.start(), span.start + match.end(), tuple(turn_addressed), index))
         if not repairs and not _SELF.match(sent):  # owning a misstep is not blaming a partner
-            found.extend(_blame(lex, text, span, index, moves, addressed, clients, recent_movers))
+            validating = len(found) > validated_before
+            nearby = moves or (previous is not None and previous[0].end >= span.start - 2)
+            found.extend(_blame(lex, text, span, index, moves, addressed, clients, recent_movers, validating, bool(nearby)))
+        if moves:
+            previous = (span, moves, addressed)
+        elif previous is not None and index - _sentence_index(text, previous[0]) > 1:
+            previous = None
         for match in lex.finditer("empathy", sent):
             if not negated(sent, match.start()):
                 found.append(Finding("generic_empathy", span.start + match.start(), span.start + match.end(), tuple(addressed), index))
     return _dedupe(found)
 
 
-def _blame(lex, text, span, index, moves, addressed, clients, recent_movers) -> list[Finding]:
+def _sentence_index(text: str, span: Span) -> int:
+    return next((i for i, s in enumerate(sentences(text)) if s.start == span.start), -1)
+
+
+# "you might try letting him come to you": a gentle-sounding correction, when it follows a named move.
+_TRY_INSTEAD = re.compile(
+    r"\b(?:(?:you|he|she|they) (?:might|could|may|should) (?:want to |wish to |like to )?|(?:maybe|perhaps|just) )"
+    r"(?:try|consider|think about|start) (?!(?:telling|sharing|saying|asking|showing|turning|letting (?:him|her|them) (?:know|see|in on))\b)\w+ing\b",
+    re.IGNORECASE,
+)
+# An accusation only reflects when it is voiced as the client's worry or a conjecture ("if you're avoiding her...").
+_ACCUSE_LEAD = re.compile(
+    r"\b(?:when|whenever|if|because|since|as if|wonder\w*|maybe|perhaps|might|feels?|felt|worr\w+|afraid|scared|thinks?|thought|says?|said|believes?|fear\w*|not)\b",
+    re.IGNORECASE,
+)
+
+
+def _blame(lex, text, span, index, moves, addressed, clients, recent_movers, validating=False, nearby=False) -> list[Finding]:
     sent = span.text
     window = (span.start, span.end)
     out: list[Finding] = []
+    for match in lex.finditer("blame.correct", sent):
+        if negated(sent, match.start(), window=2) or _voices_client(sent, match.start()):
+            continue
+        who = about_partners(text, span.start + match.start(), addressed, clients, window)
+        out.append(Finding("blame", span.start + match.start(), span.start + match.end(), tuple(who), index))
+        break
+    if not out and nearby:
+        match = _TRY_INSTEAD.search(sent)
+        if match and not negated(sent, match.start(), window=2):
+            who = about_partners(text, span.start + match.start(), addressed, clients, window)
+            out.append(Finding("blame", span.start + match.start(), span.start + match.end(), tuple(who), index))
+    if not validating:
+        for match in lex.finditer("blame.accuse", sent):
+            start, _ = clause_bounds(sent, match.start())
+            if _ACCUSE_LEAD.search(sent[start : match.start()]) or _voices_client(sent, match.start()):
+                continue
+            who = about_partners(text, span.start + match.start(), addressed, clients, window)
+            out.append(Finding("blame", span.start + match.start(), span.start + match.end(), tuple(who), index))
+            break
     for concept in ("blame.directive", "blame.judgment"):
         for match in lex.finditer(concept, sent):
             if negated(sent, match.start(), window=2) or _voices_client(sent, match.start()):

@@ -21,6 +21,8 @@ _QUESTION_START = re.compile(
 )
 _QUOTED = re.compile(r"(?:(?<=\s)|^)['\"][^'\"]+['\"](?=[\s,.;:!?]|$)")
 MAX_QUOTE = 160
+# Fixed phrases that contain a negator word but negate nothing ("no matter what", "not only").
+_IDIOMS = re.compile(r"\b(?:no matter|no doubt|not only|no wonder|nothing but|no longer than|not just)\b", re.IGNORECASE)
 
 
 def normalize(text: str) -> str:
@@ -74,7 +76,7 @@ def clause_bounds(text: str, pos: int) -> tuple[int, int]:
 def negated(text: str, pos: int, window: int = 3) -> bool:
     """A negator among the `window` words before `pos`, inside the same clause."""
     start, _ = clause_bounds(text, pos)
-    before = _QUOTED.sub(" ", text[start:pos])
+    before = _IDIOMS.sub(" ", _QUOTED.sub(" ", text[start:pos]))
     words = re.findall(r"[\w']+", before)[-window:]
     return bool(_NEGATORS.search(" ".join(words)))
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import streamlit as st
 
 from trainer.personas import Couple, list_couples
@@ -38,3 +40,21 @@ def couples() -> list[Couple]:
 @st.cache_resource(show_spinner=False)
 def rubrics() -> list[Rubric]:
     return list_rubrics()
+
+
+def _warm() -> None:
+    """Import and validate one chart ahead of time: the first report then opens fast."""
+    from trainer.practice.report import StatePoint
+    from trainer.webapp.components.charts import state_chart
+
+    chart = state_chart([StatePoint(1, "A", "openness", 1.0)], ["A"])
+    if chart is not None:
+        chart.to_dict()
+
+
+@st.cache_resource(show_spinner=False)
+def warm_up() -> threading.Thread:
+    """Once per server process, in the background (nobody waits for it)."""
+    thread = threading.Thread(target=_warm, name="trainer-warm-up", daemon=True)
+    thread.start()
+    return thread

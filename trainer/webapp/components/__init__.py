@@ -1,0 +1,1 @@
+"""Presentation pieces shared by the pages (no business logic)."""
