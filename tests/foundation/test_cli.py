@@ -56,3 +56,23 @@ def test_unknown_command_is_a_short_usage_error() -> None:
     result = run("frobnicate")
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
+
+
+def test_personas_list_json_follows_the_contract() -> None:
+    result = run("personas", "list", "--json")
+    assert result.returncode == 0, result.stderr
+    rows = json.loads(result.stdout)
+    marc = next(row for row in rows if row["id"] == "marc-belinda")
+    assert set(marc) == {"id", "title", "partners", "difficulty"}
+    assert marc["partners"] == ["Marc", "Belinda"]
+    assert len(rows) >= 6
+
+
+def test_broken_persona_file_is_one_line_naming_file_and_field(tmp_path: Path) -> None:
+    source = Path(__file__).resolve().parents[2] / "personas" / "marc-belinda.yaml"
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(source.read_text().replace("difficulty:", "difficulty_level:", 1))
+    result = run("personas", "validate", str(broken))
+    assert result.returncode == 1
+    line = result.stderr.strip()
+    assert "\n" not in line and str(broken) in line and "difficulty" in line

@@ -127,9 +127,10 @@ def _sentence_index(text: str, span: Span) -> int:
 # "you might try letting him come to you": a gentle-sounding correction, when it follows a named move.
 _TRY_INSTEAD = re.compile(
     r"\b(?:(?:you|he|she|they) (?:might|could|may|should) (?:want to |wish to |like to )?|(?:maybe|perhaps|just) )"
-    r"(?:try|consider|think about|start) (?!(?:telling|sharing|saying|asking|showing|turning|letting (?:him|her|them) (?:know|see|in on))\b)\w+ing\b",
+    r"(?:try|consider|think about|start) (?!(?:telling|sharing|saying|asking|showing|turning|letting (?:him|her|them) (?:know|see|in on)|noticing|feeling|sensing|imagining|picturing|breathing|slowing|pausing|staying with|sitting with|remembering|naming|putting words|getting curious|wondering)\b)\w+ing\b",
     re.IGNORECASE,
 )
+_EXPERIENCE = re.compile(r"\b(?:because|since|seems? to|seemed to|feels? like|felt like|as if|whenever)\b", re.IGNORECASE)
 # An accusation only reflects when it is voiced as the client's worry or a conjecture ("if you're avoiding her...").
 _ACCUSE_LEAD = re.compile(
     r"\b(?:when|whenever|if|because|since|as if|wonder\w*|maybe|perhaps|might|feels?|felt|worr\w+|afraid|scared|thinks?|thought|says?|said|believes?|fear\w*|not)\b",
@@ -164,6 +165,8 @@ def _blame(lex, text, span, index, moves, addressed, clients, recent_movers, val
         for match in lex.finditer(concept, sent):
             if negated(sent, match.start(), window=2) or _voices_client(sent, match.start()):
                 continue
+            if concept == "blame.judgment" and _EXPERIENCE.search(sent[clause_bounds(sent, match.start())[0] : match.start()]):
+                continue  # "because anything you say seems to make it worse": the client's experience, not a verdict
             if re.match(r"(?:if|why)\b", match.group(0), re.IGNORECASE) and not moves:
                 continue
             if re.match(r"(?:stop|quit)\b", match.group(0), re.IGNORECASE) and not _clause_initial(sent, match.start()):
@@ -213,7 +216,8 @@ def _clause_initial(sentence: str, pos: int) -> bool:
     """An imperative ("Stop shutting down") opens its clause; "the only way to stop getting hurt" does not."""
     start, _ = clause_bounds(sentence, pos)
     lead = sentence[start:pos].strip().lower()
-    return lead in ("", "so", "and", "just", "please", "then", "now", "okay", "look", "you", "you just", "just please")
+    return lead in ("", "so", "and", "just", "please", "then", "now", "okay", "look", "you", "you just", "just please",
+                    "you could", "you can", "you might", "maybe", "maybe just", "perhaps", "you could just", "you can just")
 
 
 def _voices_client(sentence: str, pos: int) -> bool:
