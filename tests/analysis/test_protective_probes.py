@@ -80,6 +80,18 @@ VALIDATES = [
     "Omar, brushing her off with a joke spares you from feeling like you've failed her again.",
     "Lena, the lists on the fridge are your bid to get him to share the load with you.",
     "Omar, burying yourself in work has been a way to cope with a home that feels tense.",
+    "Omar, pulling the covers over your head at the first sign of an argument looks like self-protection to me.",
+    "Lena, of course you keep asking where he's been; not knowing has always been the scariest part for you.",
+    "Omar, staying at your mum's for the weekend bought you some breathing space when things felt unbearable.",
+    "Lena, raising it over and over is your way of refusing to give up on the two of you.",
+    "Omar, going numb makes a lot of sense when feeling everything would flatten you.",
+    "Lena, the criticism comes out of how lonely you've been.",
+    "Omar, the gaming late at night sounds like a place to hide from feeling like a failure.",
+    "Lena, I hear the pursuing as you trying to find him again.",
+    "Omar, saying 'whatever' is a way to stop the conversation before it hurts.",
+    "Lena, it's understandable that you'd snap after a week of doing it all alone.",
+    "Omar, your going quiet is protective - it keeps the worst words unsaid.",
+    "Lena, demanding answers at midnight is how you try to get some certainty back.",
 ]
 
 
@@ -138,6 +150,13 @@ NOT_VALIDATION = [
     "Lena, what do you hope he'll understand when you raise it again?",
     "How are things between you physically these days?",
     "Lena, what's it like for you when he heads out to the garage?",
+    "Omar, that's so hard.",
+    "Lena, of course you want him to reach for you.",
+    "Omar, it makes sense you'd want things calmer.",
+    "Lena, I can see you care about him.",
+    "Omar, you mentioned going quiet earlier.",
+    "Lena, what's the nagging about for you?",
+    "Lena, I wish he would hold you more, and I understand that wish.",
     "Omar, what goes through your mind just before you leave the room?",
 ]
 
@@ -191,6 +210,15 @@ BLAMES = [
     "Lena, you could stop texting him twenty times a day.",
     "Omar, leaving her to handle everything while you zone out is lazy.",
     "Lena, checking up on him all the time is going to drive him away.",
+    "Lena, bombarding him with texts is over the top.",
+    "Omar, going silent for days is a pretty unkind way to treat her.",
+    "Lena, maybe ease off the pressure instead of chasing him.",
+    "Omar, honestly, Lena has a fair point - you do tune out.",
+    "Lena, you can't just keep hounding him.",
+    "Omar, sleeping on the sofa to make a point is petty.",
+    "Lena, you're picking fights over nothing.",
+    "Omar, skipping dinner to avoid her isn't okay.",
+    "Lena, give him some room instead of interrogating him.",
 ]
 
 
@@ -244,6 +272,12 @@ NOT_BLAME = [
     "Lena, I suspect you're protesting the distance, not attacking him.",
     "Omar, do you ever worry that you're shutting her out?",
     "Lena, it isn't selfish to ask for help.",
+    "Omar, when she calls it childish, what happens inside?",
+    "Lena, you're not being unfair by wanting answers.",
+    "Omar, could you tell her what the garage gives you?",
+    "Lena, try saying that to him directly.",
+    "Omar, she may feel you're avoiding her, and you may feel she's attacking you.",
+    "Rather than blaming each other, let's look at the dance you both get caught in.",
 ]
 
 

@@ -49,8 +49,30 @@ class Finding:
     sentence: int = 0
 
 
+# "of course you want him to reach for you": a move wished for is a longing, not the partner's own move.
+_WISHED = re.compile(
+    r"\b(?:want|wants|wanted|wanting|wish|wishes|wished|long|longs|longed|longing|need|needs|needed|hope|hopes|hoped|"
+    r"miss|misses|missed|would love|'d love|would like|'d like|ache|aches|yearn\w*|crave[sd]?)\b(?:\s+\w+){0,2}\s+(?:to|would|'d|could)\b(?:\s+\w+)?\s*$",
+    re.IGNORECASE,
+)
+
+
 def _moves_in(lex: Lexicon, text: str, span: Span) -> list[re.Match[str]]:
-    return [m for m in lex.finditer("protective_move", span.text)]
+    return list(lex.finditer("protective_move", span.text))
+
+
+def _own_moves(sent: str, moves: list[re.Match[str]]) -> list[re.Match[str]]:
+    """Moves the sentence attributes to a partner as done, not as wished for."""
+    return [m for m in moves if not _WISHED.search(sent[max(0, m.start() - 40) : m.start()])]
+
+
+def _blamed_spans(lex: Lexicon, sent: str) -> list[tuple[int, int]]:
+    return [m.span() for m in lex.finditer("blame.judgment", sent) if not negated(sent, m.start(), window=2)]
+
+
+def _clear_of(match: re.Match[str], spans: list[tuple[int, int]]) -> bool:
+    """A frame that overlaps a verdict ("a pretty unkind way to treat her") frames nothing as understandable."""
+    return not any(s < match.end() and match.start() < e for s, e in spans)
 
 
 def therapist_findings(
@@ -71,11 +93,13 @@ def therapist_findings(
     for index, span in enumerate(sentences(text)):
         sent = span.text
         addressed = sentence_addressee(text, span.start, span.end, clients, previous_speaker, turn_addressed)
-        moves = _moves_in(lex, text, span)
+        named_moves = _moves_in(lex, text, span)
+        moves = _own_moves(sent, named_moves)
         validated_before = len(found)
         could_refer = _ANAPHOR.search(sent) is not None
-        frames = [m for m in lex.finditer("validate_frame", sent) if not negated(sent, m.start())] if (moves or could_refer) else []
-        strong = [m for m in lex.finditer("validate_frame_strong", sent) if not negated(sent, m.start())]
+        verdicts = _blamed_spans(lex, sent)
+        frames = [m for m in lex.finditer("validate_frame", sent) if not negated(sent, m.start()) and _clear_of(m, verdicts)] if (moves or could_refer) else []
+        strong = [m for m in lex.finditer("validate_frame_strong", sent) if not negated(sent, m.start()) and _clear_of(m, verdicts)]
         if strong:
             frame = strong[0]
             who = _frame_owner(text, span, frame, moves, addressed, clients)
@@ -108,8 +132,8 @@ def therapist_findings(
             found.append(Finding("repair", span.start + match.start(), span.start + match.end(), tuple(turn_addressed), index))
         if not repairs and not _SELF.match(sent):  # owning a misstep is not blaming a partner
             validating = len(found) > validated_before
-            nearby = moves or (previous is not None and previous[0].end >= span.start - 2)
-            found.extend(_blame(lex, text, span, index, moves, addressed, clients, recent_movers, validating, bool(nearby)))
+            nearby = named_moves or (previous is not None and previous[0].end >= span.start - 2)
+            found.extend(_blame(lex, text, span, index, named_moves, addressed, clients, recent_movers, validating, bool(nearby)))
         if moves:
             previous = (span, moves, addressed)
         elif previous is not None and index - _sentence_index(text, previous[0]) > 1:

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from trainer.llm import LLMClient, LLMUnavailable, ProviderProfile, load_profile
-from trainer.render.base import ClientReply, RenderError, RenderPlan
+from trainer.render.base import ClientReply, PersonaFacts, RenderError, RenderPlan
 from trainer.render.llm_parse import BadOutput, Parsed, parse_reply
 from trainer.render.llm_prompt import DEFAULT_PROMPT_BUDGET, build_messages
 
@@ -43,14 +43,25 @@ class LLMRenderer:
         self._clock = clock
         self._down_until = 0.0
         self._taken = 0  # meter calls already handed to the store (take_usage)
+        self._surfaces: dict[str, PersonaFacts] = {}
 
     @property
     def meter(self) -> Any:
         return self.client.meter
 
     def messages(self, plan: RenderPlan) -> list[Any]:
-        """Exactly what the model is sent for `plan` (tests inspect this)."""
-        return build_messages(plan, budget=self.prompt_budget, model=self.client.profile.model)
+        """Exactly what the model is sent for `plan` (tests inspect this).
+
+        Partners' surface facts are remembered across turns so the system prompt
+        stays the same all session (a prefix servers cache); unlocked layers
+        are never remembered: they come from the current plan only.
+        """
+        for sp in plan.speakers:
+            self._surfaces.setdefault(sp.speaker, sp.facts.model_copy(update={
+                "reactive_emotions": [], "underlying_fears": [], "underlying_longings": [],
+                "unlocked_examples": {}}))
+        return build_messages(plan, budget=self.prompt_budget, model=self.client.profile.model,
+                              surfaces=self._surfaces)
 
     # ----------------------------------------------------------------- render
 

@@ -8,6 +8,7 @@ it is not in the model's context. Prompt wording lives in `prompts/`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cache
 from importlib import resources
 from string import Template
@@ -17,7 +18,7 @@ import yaml
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 
 from trainer.llm.tokens import trim_history
-from trainer.render.base import HistoryTurn, RenderPlan, SpeakerPlan
+from trainer.render.base import HistoryTurn, PersonaFacts, RenderPlan, SpeakerPlan
 from trainer.transcript.model import is_therapist_speaker
 
 DEFAULT_PROMPT_BUDGET = 1600  # tokens for system + history + direction (fits 2k-context models)
@@ -46,11 +47,38 @@ def format_line(speaker: str, text: str, nonverbal: str = "") -> str:
     return f"{speaker}: [{nonverbal}] {text}" if nonverbal else f"{speaker}: {text}"
 
 
-def system_text(plan: RenderPlan) -> str:
-    """Stable across turns of a session (servers can reuse the cached prefix)."""
+def _pronouns(facts: PersonaFacts) -> tuple[str, str]:
+    """(possessive, reflexive) for the prompt's wording."""
+    he = facts.pronouns.split("/")[0].strip().lower()
+    return ({"he": "his", "she": "her"}.get(he, "their"),
+            {"he": "himself", "she": "herself"}.get(he, "themselves"))
+
+
+def surface_notes(f: PersonaFacts) -> str:
+    """Who a partner is on the surface: the same at every stage, so it sits in the system prompt."""
+    return _fill(
+        "partner_surface.md", name=f.name, pronouns=f.pronouns, age=f.age,
+        background=" ".join(f.background.split()), speaking_style=" ".join(f.speaking_style.split()),
+        emotional_cycle=f.emotional_cycle, sexual_cycle=f.sexual_cycle,
+        unequal=(" Sees the two problems as not at all the same." if f.sees_cycles_unequal else ""),
+        complaints=_listing(f.surface_complaints), protective_moves=_listing(f.protective_moves),
+        reflexive=_pronouns(f)[1],
+    ).strip()
+
+
+def system_text(plan: RenderPlan, surfaces: Mapping[str, PersonaFacts] | None = None) -> str:
+    """Stable across a session's turns (servers reuse the cached prefix).
+
+    `surfaces` holds the partners' facts as seen in earlier plans; only their
+    surface fields are used here, never a stage's unlocked layers.
+    """
+    known = dict(surfaces or {})
+    known.update({s.speaker: s.facts for s in plan.speakers if s.speaker not in known})
     example = "\n".join(f"{p}: [body language] what {p} says" for p in plan.partners)
+    notes = "\n\n".join(surface_notes(known[p]) for p in plan.partners if p in known)
     return _fill("couple_system.md", partners=" and ".join(plan.partners), title=plan.title,
-                 setting=" ".join(plan.setting.split()), format_example=example)
+                 setting=" ".join(plan.setting.split()), format_example=example,
+                 partner_notes=notes).strip()
 
 
 def _listing(items: list[str]) -> str:
@@ -58,7 +86,7 @@ def _listing(items: list[str]) -> str:
 
 
 def speaker_notes(sp: SpeakerPlan) -> str:
-    """One speaker's notes: surface facts, unlocked layers only, and the engine's guide line."""
+    """One speaker's notes for this turn: stage, unlocked layers only, and the guide line."""
     vocab, f = _vocabulary(), sp.facts
     unlocked: list[str] = []
     if f.reactive_emotions:
@@ -71,22 +99,14 @@ def speaker_notes(sp: SpeakerPlan) -> str:
     if examples:
         unlocked.append(f"How {f.name} sounds at this depth: "
                         + " / ".join(f'"{" ".join(e.split())}"' for e in examples))
-    he = f.pronouns.split("/")[0].strip().lower()
-    possessive = {"he": "his", "she": "her", "they": "their"}.get(he, "their")
-    reflexive = {"he": "himself", "she": "herself"}.get(he, "themselves")
     avoid = "".join(f'\nDo not repeat: "{" ".join(a.split())}"' for a in sp.avoid[-2:])
     cue = f'\nBody language idea: "{sp.line.nonverbal}"' if sp.line.nonverbal else ""
     reaction = vocab["reactions"].get(sp.reaction, vocab["reactions"]["ladder"])
     return _fill(
-        "speaker_notes.md", name=f.name, pronouns=f.pronouns, age=f.age,
-        role_text=vocab["roles"].get(sp.role, sp.role), background=" ".join(f.background.split()),
-        speaking_style=" ".join(f.speaking_style.split()), emotional_cycle=f.emotional_cycle,
-        sexual_cycle=f.sexual_cycle,
-        unequal=(" Sees the two problems as not at all the same." if f.sees_cycles_unequal else ""),
-        complaints=_listing(f.surface_complaints), protective_moves=_listing(f.protective_moves),
+        "speaker_notes.md", name=f.name, role_text=vocab["roles"].get(sp.role, sp.role),
         stage_text=vocab["stages"].get(f.stage_name, f.stage_name),
         unlocked="\n".join(unlocked), reaction_text=f"{f.name} {reaction}",
-        possessive=possessive, reflexive=reflexive, guide=" ".join(sp.line.text.split()), guide_nonverbal=cue,
+        possessive=_pronouns(f)[0], guide=" ".join(sp.line.text.split()), guide_nonverbal=cue,
         avoid=avoid,
     ).strip()
 
@@ -123,12 +143,13 @@ def history_messages(history: list[HistoryTurn]) -> list[BaseMessage]:
 
 
 def build_messages(plan: RenderPlan, *, budget: int = DEFAULT_PROMPT_BUDGET,
-                   model: str | None = None) -> list[BaseMessage]:
+                   model: str | None = None,
+                   surfaces: Mapping[str, PersonaFacts] | None = None) -> list[BaseMessage]:
     """System + recent history + direction, trimmed to `budget` tokens (newest history kept)."""
-    messages = [SystemMessage(content=system_text(plan)), *history_messages(plan.history),
+    messages = [SystemMessage(content=system_text(plan, surfaces)), *history_messages(plan.history),
                 HumanMessage(content=direction_text(plan))]
     return trim_history(messages, budget, model)
 
 
 __all__ = ["DEFAULT_PROMPT_BUDGET", "build_messages", "direction_text", "format_line",
-           "history_messages", "prompt_text", "speaker_notes", "system_text"]
+           "history_messages", "prompt_text", "speaker_notes", "surface_notes", "system_text"]
