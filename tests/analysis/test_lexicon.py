@@ -25,8 +25,16 @@ SAMPLES = [
 ]
 
 
+def _probe_sentences() -> list[str]:
+    from tests.analysis import test_protective_probes as protective
+    from tests.analysis import test_sexual_probes as sexual
+
+    return [*protective.VALIDATES, *protective.NOT_VALIDATION, *protective.BLAMES, *protective.NOT_BLAME,
+            *sexual.INVITES, *sexual.NOT_PHYSICAL, *sexual.SHAMING]
+
+
 def _texts() -> list[str]:
-    texts = list(SAMPLES)
+    texts = list(SAMPLES) + _probe_sentences()
     for path in sorted((ROOT / "tests").rglob("*.json"))[:200]:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))

@@ -85,3 +85,30 @@ NOT_PHYSICAL = [
 @pytest.mark.parametrize("text", NOT_PHYSICAL)
 def test_not_an_invitation_to_the_physical_bond(text: str) -> None:
     assert not _SEX & _moves(text), text
+
+
+SHAMING = [
+    "Ruth, why are you still keeping him out of the bedroom?",
+    "Dev, why do you keep her at arm's length in bed?",
+    "Why are you refusing him affection, Ruth?",
+]
+
+
+@pytest.mark.parametrize("text", SHAMING)
+def test_a_blaming_question_about_the_physical_bond_is_not_an_invitation(text: str) -> None:
+    moves = _moves(text)
+    assert Move.SHAMING_SEX in moves and Move.INVITE_SEX not in moves, text
+
+
+@pytest.mark.parametrize("reply", ["Sometimes. On the sofa.", "Not much lately."])
+def test_a_fronted_new_topic_is_not_a_follow_up(reply: str) -> None:
+    """ "So, the renovation - where is each of you on that?": "that" points at the new topic, not the cuddling."""
+    turns = [*NEUTRAL, Turn(speaker="therapist", text="Do you two still cuddle?"), Turn(speaker="Ruth", text=reply),
+             Turn(speaker="therapist", text="Okay. So, the renovation - where is each of you on that?")]
+    assert Move.FOLLOW_UP_SEX not in analyze_turn(turns, len(turns) - 1, CLIENTS).moves
+
+
+def test_staying_with_the_answer_is_a_follow_up() -> None:
+    turns = [*NEUTRAL, Turn(speaker="therapist", text="Do you two still cuddle?"), Turn(speaker="Ruth", text="Sometimes. On the sofa."),
+             Turn(speaker="therapist", text="What's it like for you when that happens?")]
+    assert Move.FOLLOW_UP_SEX in analyze_turn(turns, len(turns) - 1, CLIENTS).moves

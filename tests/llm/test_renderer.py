@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import httpx
+from hypothesis import given
+from hypothesis import strategies as st
 import openai
 import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel, GenericFakeChatModel
@@ -230,11 +232,11 @@ def test_session_streams_through_the_app_wrapper() -> None:
 def test_history_is_trimmed_to_the_token_budget() -> None:
     couple = load_couple("marc-belinda")
     fake = CoupleFake()
-    session = start_session(couple, seed=3, renderer=renderer(fake, prompt_budget=900))
+    session = start_session(couple, seed=3, renderer=renderer(fake, prompt_budget=1400))
     for line in fill(MIXED_40, couple):
         session.respond(line)
     sizes = [count_messages(m, "local") for m in fake.sent]
-    assert all(size <= 900 or len(m) == 2 for size, m in zip(sizes, fake.sent, strict=True))
+    assert all(size <= 1400 or len(m) == 2 for size, m in zip(sizes, fake.sent, strict=True))
     assert max(len(m) for m in fake.sent) > 2  # some history fits ...
     assert max(sizes[30:]) <= 1.5 * max(sizes[5:12])  # ... and the prompt stays bounded
 
@@ -256,3 +258,26 @@ def test_make_renderer_is_none_offline_and_builds_from_a_profile() -> None:
     assert make_renderer() is None  # nothing configured in tests
     built = make_renderer(profile(), max_tokens=64)
     assert built is not None and built.client.max_tokens == 64 and built.name == "llm"
+
+
+# ------------------------------------------------- streaming never retracts
+
+_WORDS = ["I", "mean", "it's", "fine.", "[sighs]", "*shrugs*", '"really"', "(quietly)", "no,",
+          "Belinda:", "Marc:", "Therapist:", "\n", "\n", "okay?"]
+
+
+@given(words=st.lists(st.sampled_from(_WORDS), min_size=1, max_size=30),
+       cuts=st.lists(st.integers(min_value=1, max_value=12), min_size=1, max_size=40))
+def test_streamed_text_is_always_a_prefix_of_the_final_parse(words: list[str], cuts: list[int]) -> None:
+    text = "Marc: " + " ".join(words)
+    speakers, partners = ["Marc", "Belinda"], ["Marc", "Belinda"]
+    try:
+        final = parse_reply(text, speakers, partners, final=True)
+    except BadOutput:
+        return
+    pos = 0
+    for cut in cuts:  # arbitrary chunking
+        pos = min(len(text), pos + cut)
+        partial = parse_reply(text[:pos], speakers, partners, final=False)
+        for name, item in partial.items():
+            assert final[name].text.startswith(item.text), (text[:pos], item.text)

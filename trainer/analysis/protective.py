@@ -97,9 +97,12 @@ def therapist_findings(
         moves = _own_moves(sent, named_moves)
         validated_before = len(found)
         could_refer = _ANAPHOR.search(sent) is not None
-        verdicts = _blamed_spans(lex, sent)
-        frames = [m for m in lex.finditer("validate_frame", sent) if not negated(sent, m.start()) and _clear_of(m, verdicts)] if (moves or could_refer) else []
-        strong = [m for m in lex.finditer("validate_frame_strong", sent) if not negated(sent, m.start()) and _clear_of(m, verdicts)]
+        frames = [m for m in lex.finditer("validate_frame", sent) if not negated(sent, m.start())] if (moves or could_refer) else []
+        strong = [m for m in lex.finditer("validate_frame_strong", sent) if not negated(sent, m.start())]
+        if frames or strong:
+            verdicts = _blamed_spans(lex, sent)
+            frames = [m for m in frames if _clear_of(m, verdicts)]
+            strong = [m for m in strong if _clear_of(m, verdicts)]
         if strong:
             frame = strong[0]
             who = _frame_owner(text, span, frame, moves, addressed, clients)

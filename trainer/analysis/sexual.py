@@ -58,11 +58,20 @@ def _mention_in(lex: Lexicon, sentence: str, couple: bool) -> tuple[bool, bool]:
     if not hits:
         return False, False
     related = lex.has("sexual.relationship", sentence)
-    if lex.has("sexual.health_info", sentence) and not related:
+    if lex.has("sexual.health_info", sentence) and not _bond_named(lex, sentence):
         return False, True
     if not couple and not related:
         return False, True
     return True, False
+
+
+_ADDRESS_ONLY = re.compile(r"^(?:the two of you|you two|you both|both of you)$", re.IGNORECASE)
+
+
+def _bond_named(lex: Lexicon, sentence: str) -> bool:
+    """Health information counts only when the couple's own bond is named ("with each other", "your
+    relationship"); "you both" merely addresses the pair ("have you both had the safe-sex leaflet?")."""
+    return any(not _ADDRESS_ONLY.match(m.group(0)) for m in lex.finditer("sexual.relationship", sentence))
 
 
 def _clause_has(lex: Lexicon, concept: str, sentence: str, couple: bool) -> bool:

@@ -78,12 +78,8 @@ def _clean(raw: str, *, open_end: bool) -> tuple[str, str]:
         raw = raw[:cut]
     cues = [next(g for g in m.groups() if g is not None) for m in _BRACKETS.finditer(raw)]
     text = " ".join(_BRACKETS.sub(" ", raw).split())
-    text = text.lstrip('"\u201c')
-    if not open_end:
-        text = text.rstrip('"\u201d').strip()
-        if len(text) > MAX_LINE_CHARS:
-            cut = max(text.rfind(". ", 0, MAX_LINE_CHARS), text.rfind("? ", 0, MAX_LINE_CHARS))
-            text = text[: cut + 1] if cut > 0 else text[:MAX_LINE_CHARS]
+    text = text.lstrip('"\u201c').rstrip('"\u201d').strip()  # a closing quote may yet be inner
+    text = text[:MAX_LINE_CHARS].rstrip()  # a plain cut keeps partial text a prefix of the final
     nonverbal = "; ".join(" ".join(c.split()) for c in cues if c.strip())
     return text, nonverbal
 
