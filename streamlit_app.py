@@ -1,7 +1,10 @@
 """The practice app: `streamlit run streamlit_app.py` (offline by default).
 
 Pages are small modules in trainer/webapp/pages; the business logic they call
-lives in trainer.practice and trainer.store.
+lives in the trainer package. Which pages a visitor gets depends on their role
+(`trainer.webapp.roles_nav`); what they can read is decided in the data layer
+(`trainer.authz`). Until an account exists (or an identity provider is
+configured) nobody signs in: a display name is enough, as on a fresh install.
 """
 
 from __future__ import annotations
@@ -9,33 +12,24 @@ from __future__ import annotations
 import streamlit as st
 
 from trainer.practice import md_escape
-from trainer.webapp import state
-from trainer.webapp.identity import current_user, sign_out
-from trainer.webapp.resources import warm_up
+from trainer.webapp import auth
+from trainer.webapp.resources import get_store, warm_up
+from trainer.webapp.roles_nav import accounts_required, pages_for
 
 st.set_page_config(page_title="Couples Practice", page_icon=":material/forum:", layout="wide")
 
-pages = {
-    "Practise": [
-        st.Page(state.PAGES["practice"], title="Practice", icon=":material/forum:", default=True),
-        st.Page(state.PAGES["report"], title="Report", icon=":material/description:"),
-        st.Page(state.PAGES["progress"], title="Progress", icon=":material/timeline:"),
-    ],
-    "Tools": [
-        st.Page(state.PAGES["score"], title="Score a transcript", icon=":material/upload_file:"),
-        st.Page(state.PAGES["library"], title="Library", icon=":material/menu_book:"),
-        st.Page(state.PAGES["settings"], title="Settings", icon=":material/tune:"),
-    ],
-}
-page = st.navigation(pages)
+user = auth.sync_oidc_user() or auth.current_user()
+accounts = accounts_required(get_store())
+page = st.navigation(pages_for(user, accounts=accounts))
 warm_up()  # charts library loaded in the background while the trainee practises
 
 with st.sidebar:
-    user = current_user()
     if user is not None:
-        st.caption(f"Signed in as **{md_escape(user.display_name)}**")
-        if st.button("Switch person", icon=":material/logout:", type="tertiary", key="sign-out"):
-            sign_out()
+        role = f" \u00b7 {user.role}" if accounts else ""
+        st.caption(f"Signed in as **{md_escape(user.display_name)}**{role}")
+        label = "Sign out" if accounts else "Switch person"
+        if st.button(label, icon=":material/logout:", type="tertiary", key="sign-out"):
+            auth.sign_out()
             st.rerun()
 
 page.run()

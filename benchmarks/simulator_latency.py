@@ -2,7 +2,7 @@
 
 A turn is `Session.respond`: the shared turn analysis + state rules + offline
 rendering. Run: `.venv/bin/python benchmarks/simulator_latency.py [--sessions N]`.
-(The LLM renderer's prompt-token figures belong in this file too; see issue 4.)
+Then the LLM renderer's prompt tokens per turn at turns 10/20/40 (benchmarks/llm_prompt_tokens.py).
 """
 
 from __future__ import annotations
@@ -58,6 +58,11 @@ def main() -> None:
     medians = [r[1] for r in rows]
     p95s = [r[2] for r in rows]
     print(f"{'all couples':<16}{statistics.median(medians):>11.2f}{max(p95s):>10.2f}")
+    print()
+    from benchmarks.llm_prompt_tokens import report  # LLM renderer, fake model: turns 10/20/40
+
+    if not report():
+        sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""Offline evaluator vs the expert-labelled development set (tests/devset)."""
+"""Offline evaluator vs the expert-labelled sets (tests/devset, and tests/blindset written blind)."""
 
 from __future__ import annotations
 
@@ -7,17 +7,17 @@ from pathlib import Path
 import pytest
 
 DEVSET = Path(__file__).resolve().parents[1] / "devset"
-pytestmark = pytest.mark.skipif(not (DEVSET / "labels.yaml").exists(), reason="tests/devset is absent")
+BLINDSET = Path(__file__).resolve().parents[1] / "blindset"
 
 
-@pytest.fixture(scope="module")
-def devset() -> dict:
+@pytest.fixture(scope="module", params=[DEVSET, BLINDSET], ids=["devset", "blindset"])
+def devset(request: pytest.FixtureRequest) -> dict:
     import sys
 
     sys.path.insert(0, str(DEVSET.parents[1] / "benchmarks"))
     from evaluator_agreement import run_devset
 
-    return run_devset(DEVSET)
+    return run_devset(request.param)
 
 
 def test_exact_agreement_per_criterion(devset: dict) -> None:

@@ -140,7 +140,7 @@ TRANSCRIPT = Transcript(clients=list(NAMES), turns=[
 def test_llm_judge_returns_a_schema_valid_result_or_flags_the_fallback(
         llama_server: ProviderProfile) -> None:
     profile = llama_server.model_copy(update={"overrides": CAPS})
-    judge = LLMJudge(_mini_rubric(), LLMClient(profile, temperature=0, max_tokens=160, attempts=1))
+    judge = LLMJudge(_mini_rubric(), LLMClient(profile, temperature=0, max_tokens=64, attempts=1))
     result = judge(TRANSCRIPT, "mini.json")
     (criterion,) = result.criteria
     assert criterion.id == "validated_protective_moves" and 0 <= criterion.score <= 3

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
+from typing import Any
 
 from trainer.errors import TrainerError
-from trainer.evaluate import Evaluation, evaluate
+from trainer.evaluate import Evaluation, make_evaluator
 from trainer.personas import Couple, load_couple
 from trainer.practice.config import Backends, active_backends, max_message_chars
 from trainer.practice.export import transcript_json
@@ -25,7 +26,7 @@ from trainer.practice.live import (
 )
 from trainer.practice.report import ReportView, build_report
 from trainer.practice.streaming import DeltaSink, StreamingRenderer, can_stream
-from trainer.rubrics import DEFAULT_RUBRIC_ID, load_rubric
+from trainer.rubrics import DEFAULT_RUBRIC_ID, Rubric, load_rubric
 from trainer.store import (
     SessionRecord,
     Store,
@@ -135,11 +136,12 @@ class PracticeService:
             persona=live.couple.id, clients=live.couple.names,
             turns=[record_as_turn(t) for t in live.turns],
         )
-        evaluation = self._evaluate(transcript, live.rubric.id, live.judge_label)
+        evaluation, usage = self._evaluate(transcript, live.rubric, live.judge_label)
         return complete_session(
             self.store, viewer_for(user), live.id,
             evaluation={"rubric_id": live.rubric.id, "evaluator": evaluation.evaluator,
                         "result": evaluation.model_dump(mode="json")},
+            usage=usage,
         )
 
     def resume(self, user: UserRecord, session_id: uuid.UUID | str) -> LiveSession:
@@ -159,17 +161,20 @@ class PracticeService:
             turns=list(record.turns), notices=[notice] if notice else [],
         )
 
-    def _evaluate(self, transcript: Transcript, rubric_id: str, judge: str) -> Evaluation:
-        evaluator = "llm" if judge.startswith("llm") else "offline"
+    def _evaluate(
+        self, transcript: Transcript, rubric: Rubric, judge_label: str
+    ) -> tuple[Evaluation, dict[str, Any] | None]:
+        """The evaluation, and the tokens the LLM judge spent on it (None offline)."""
+        evaluator = "llm" if judge_label.startswith("llm") else "offline"
         try:
-            return evaluate(transcript, rubric_id=rubric_id, evaluator=evaluator)
+            return evaluate(transcript, rubric, evaluator)
         except TrainerError as exc:
             if evaluator == "offline":
                 raise
-            result = evaluate(transcript, rubric_id=rubric_id, evaluator="offline")
+            result, _ = evaluate(transcript, rubric, "offline")
             return result.model_copy(
                 update={"fallback": True, "notices": [*result.notices, f"LLM judge unavailable: {exc}"]}
-            )
+            ), None
 
     # --- reports ----------------------------------------------------------------
 
@@ -199,16 +204,28 @@ class PracticeService:
         )
 
 
-def _take_usage(renderer: object) -> dict[str, int] | None:
-    """Tokens an LLM renderer used since the last stored turn (None offline); see trainer.render.llm."""
+def _take_usage(renderer: object) -> dict[str, Any] | None:
+    """Tokens and cost an LLM renderer used since the last stored turn (None offline)."""
     take = getattr(renderer, "take_usage", None)
     return take() if callable(take) else None
 
 
-def _take_usage(renderer: object) -> dict[str, int] | None:
-    """Tokens the LLM renderer used since last asked (None offline)."""
-    take = getattr(renderer, "take_usage", None)
-    return take() if callable(take) else None
+def evaluate(
+    transcript: Transcript, rubric: Rubric, evaluator: str
+) -> tuple[Evaluation, dict[str, Any] | None]:
+    """Score with the named evaluator; also the tokens and cost its LLM calls used (None offline)."""
+    judge = make_evaluator(rubric, evaluator)
+    return judge(transcript), _judge_usage(judge)
+
+
+def _judge_usage(judge: object) -> dict[str, Any] | None:
+    """Tokens and cost of the LLM judge's calls (None for the offline evaluator)."""
+    meter = getattr(judge, "meter", None)
+    summary = getattr(meter, "summary", None)
+    if not callable(summary):
+        return None
+    totals = summary()
+    return {key: totals.get(key, 0) for key in ("prompt_tokens", "completion_tokens", "cost_usd")}
 
 
 def _couple_or_none(couple_id: str) -> Couple | None:

@@ -1,9 +1,10 @@
-"""Who may read or write which sessions: the one place authorization lives.
+"""Who may read or write which sessions, for the repository functions.
 
 Every repository function that touches a session takes the `Viewer` it acts
-for and goes through `session_scope`. Today a trainee sees only their own
-sessions; the accounts issue extends `session_scope` (supervisor: assigned
-trainees, facilitator: their workshops, admin: all) without touching callers.
+for and goes through `session_scope`, which is `trainer.authz.session_filter`:
+authorization has one home (trainee: own; supervisor: assigned trainees and
+cohorts; facilitator: their workshops; admin: all). Writing stays with the
+session's own trainee (`can_write_session`).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, select, true
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from trainer.errors import TrainerError
@@ -31,9 +32,14 @@ class Viewer:
 
 
 def session_scope(viewer: Viewer) -> ColumnElement[bool]:
-    """SQL condition selecting the practice sessions `viewer` may see."""
-    if viewer.role == "admin":
-        return true()
+    """SQL condition selecting the practice sessions `viewer` may see (`trainer.authz`)."""
+    from trainer.authz import session_filter  # here: trainer.authz imports the store's models
+
+    return session_filter(viewer)
+
+
+def own_sessions(viewer: Viewer) -> ColumnElement[bool]:
+    """The viewer's own practice (progress, resume), within what they may see at all."""
     return PracticeSession.user_id == viewer.user_id
 
 

@@ -26,6 +26,10 @@ def evaluation_record(row: EvaluationRow) -> EvaluationRecord:
     )
 
 
+def microusd_to_usd(value: int | None) -> float:
+    return round((value or 0) / 1_000_000, 6)
+
+
 def session_record(
     row: PracticeSession,
     *,
@@ -38,6 +42,7 @@ def session_record(
         mode=row.mode, engine=row.engine, judge=row.judge, status=row.status,
         started_at=row.started_at, ended_at=row.ended_at, seed=row.seed,
         snapshot=row.snapshot, flags=list(row.flags or []), prompt_tokens=row.prompt_tokens,
-        completion_tokens=row.completion_tokens, turn_count=turn_count,
+        completion_tokens=row.completion_tokens, cost_usd=microusd_to_usd(row.cost_microusd),
+        turn_count=turn_count,
         turns=list(turns or []), latest_evaluation=latest,
     )

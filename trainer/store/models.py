@@ -96,6 +96,8 @@ class PracticeSession(Base):
     flags: Mapped[list[Any]] = mapped_column(JSONDoc, default=list)
     prompt_tokens: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     completion_tokens: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Estimated LLM cost in millionths of a US dollar (integers add up exactly); 0 offline/local.
+    cost_microusd: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # Optimistic concurrency: two tabs (or two instances) writing one session
     # cannot silently overwrite each other's snapshot.
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")

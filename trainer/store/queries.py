@@ -7,7 +7,7 @@ import uuid
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from trainer.store.access import Viewer, load_session, session_scope
+from trainer.store.access import Viewer, load_session, own_sessions, session_scope
 from trainer.store.convert import evaluation_record, session_record, turn_record
 from trainer.store.db import Store
 from trainer.store.models import CriterionScoreRow, EvaluationRow, PracticeSession, TurnRow
@@ -32,7 +32,11 @@ def get_session(
 def list_sessions_for_user(
     store: Store, viewer: Viewer, *, status: str | None = None, limit: int = 200
 ) -> list[SessionRecord]:
-    """The viewer's sessions, newest first, with turn counts and latest evaluation."""
+    """The viewer's own sessions, newest first, with turn counts and latest evaluation.
+
+    Own, whatever the role: a supervisor's or an admin's progress page shows
+    their practice, not everyone they may read.
+    """
     with store.transaction() as db:
         counts = (
             select(TurnRow.session_id, func.count().label("n"))
@@ -42,7 +46,7 @@ def list_sessions_for_user(
         query = (
             select(PracticeSession, func.coalesce(counts.c.n, 0))
             .outerjoin(counts, counts.c.session_id == PracticeSession.id)
-            .where(session_scope(viewer))
+            .where(session_scope(viewer), own_sessions(viewer))
             .order_by(PracticeSession.started_at.desc())
             .limit(limit)
         )
@@ -76,7 +80,7 @@ def latest_unfinished_session(store: Store, viewer: Viewer) -> SessionRecord | N
 def criterion_history(
     store: Store, viewer: Viewer, *, rubric_id: str | None = None
 ) -> list[CriterionPoint]:
-    """Per-criterion scores of the viewer's completed sessions (latest evaluation each), oldest first."""
+    """Per-criterion scores of the viewer's own completed sessions (latest evaluation each), oldest first."""
     with store.transaction() as db:
         newest = select(func.max(EvaluationRow.id)).group_by(EvaluationRow.session_id)
         query = (
@@ -85,6 +89,7 @@ def criterion_history(
             .join(CriterionScoreRow, CriterionScoreRow.evaluation_id == EvaluationRow.id)
             .where(
                 session_scope(viewer),
+                own_sessions(viewer),
                 PracticeSession.status == "completed",
                 EvaluationRow.id.in_(newest),
             )

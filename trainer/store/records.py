@@ -61,6 +61,7 @@ class SessionRecord:
     flags: list[Any]
     prompt_tokens: int
     completion_tokens: int
+    cost_usd: float = 0.0  # estimated, from the price table; 0 offline and on local servers
     turn_count: int = 0
     turns: list[TurnRecord] = field(default_factory=list)
     latest_evaluation: EvaluationRecord | None = None

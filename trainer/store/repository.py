@@ -7,7 +7,7 @@ Every function takes the `Viewer` it acts for and goes through
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -77,17 +77,24 @@ def _apply_progress(
     row: PracticeSession,
     snapshot: dict[str, Any] | None,
     flags: Iterable[Any] | None,
-    usage: dict[str, int] | None,
+    usage: Mapping[str, Any] | None,
 ) -> None:
     if snapshot is not None:
         row.snapshot = snapshot
     if flags:
         known = list(row.flags or [])
         row.flags = known + [flag for flag in flags if flag not in known]
-    if usage:
-        row.prompt_tokens += int(usage.get("prompt_tokens", 0))
-        row.completion_tokens += int(usage.get("completion_tokens", 0))
+    _add_usage(row, usage)
     row.updated_at = utcnow()
+
+
+def _add_usage(row: PracticeSession, usage: Mapping[str, Any] | None) -> None:
+    """Add one batch of LLM calls: tokens, and the estimated cost (USD) as micro-dollars."""
+    if not usage:
+        return
+    row.prompt_tokens += int(usage.get("prompt_tokens") or 0)
+    row.completion_tokens += int(usage.get("completion_tokens") or 0)
+    row.cost_microusd += round(float(usage.get("cost_usd") or 0.0) * 1_000_000)
 
 
 def append_turns(
@@ -98,7 +105,7 @@ def append_turns(
     *,
     snapshot: dict[str, Any] | None = None,
     flags: Iterable[Any] | None = None,
-    usage: dict[str, int] | None = None,
+    usage: Mapping[str, Any] | None = None,
 ) -> None:
     """Store turns (and the engine state that produced them) in one transaction.
 
@@ -127,7 +134,7 @@ def save_snapshot(
     snapshot: dict[str, Any],
     *,
     flags: Iterable[Any] | None = None,
-    usage: dict[str, int] | None = None,
+    usage: Mapping[str, Any] | None = None,
 ) -> None:
     try:
         with store.transaction() as db:
@@ -178,8 +185,9 @@ def complete_session(
     *,
     evaluation: dict[str, Any] | None = None,
     ended_at: datetime | None = None,
+    usage: Mapping[str, Any] | None = None,
 ) -> SessionRecord:
-    """Mark the session completed, with its evaluation, atomically."""
+    """Mark the session completed, with its evaluation (and the judge's usage), atomically."""
     try:
         with store.transaction() as db:
             row = _load_for_write(db, viewer, session_id)
@@ -188,6 +196,7 @@ def complete_session(
             row.updated_at = row.ended_at
             if evaluation is not None:
                 _add_evaluation(db, row, evaluation)
+            _add_usage(row, usage)
             db.flush()
             latest = row.evaluations[-1] if row.evaluations else None
             return session_record(

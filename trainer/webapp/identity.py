@@ -1,7 +1,9 @@
-"""Who is practising: a display name kept in the browser session (accounts come later).
+"""Who is practising: the signed-in user, or (before any account exists) a display name.
 
-Pages call `require_user()`; when nobody has given a name on this visit it
-shows the welcome form and stops the page there.
+Pages call `require_user()`. With accounts, the navigation only offers these
+pages once someone has signed in (`trainer.webapp.auth`); on a fresh install,
+when nobody has given a name on this visit, it shows the welcome form and
+stops the page there. Signing out is `trainer.webapp.auth.sign_out`.
 """
 
 from __future__ import annotations
@@ -10,16 +12,9 @@ import streamlit as st
 
 from trainer.store import InvalidName, UserRecord, get_or_create_user_by_display_name
 from trainer.webapp import state
+from trainer.webapp.auth import current_user, require_role
 from trainer.webapp.resources import get_store
-
-
-def current_user() -> UserRecord | None:
-    return st.session_state.get(state.USER)
-
-
-def sign_out() -> None:
-    for key in (state.USER, state.LIVE, state.REPORT):
-        st.session_state.pop(key, None)
+from trainer.webapp.roles_nav import accounts_required
 
 
 def require_user() -> UserRecord:
@@ -27,6 +22,8 @@ def require_user() -> UserRecord:
     user = current_user()
     if user is not None:
         return user
+    if accounts_required(get_store()):  # a name is no identity once accounts exist
+        require_role()  # asks to sign in, and stops the page
     _, middle, _ = st.columns([1, 2, 1])
     with middle:
         st.space("medium")

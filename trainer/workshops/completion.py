@@ -7,7 +7,7 @@ from datetime import date
 
 from pydantic import BaseModel
 
-from trainer.workshops.facts import Participant, SessionFacts
+from trainer.workshops.facts import Participant, SessionFacts, Usage, usage_of
 
 
 class SessionScore(BaseModel):
@@ -19,6 +19,7 @@ class SessionScore(BaseModel):
     max_total: int | None
     criteria: dict[str, int | None]  # final score per criterion (supervisor's when reviewed)
     reviewed: bool
+    usage: Usage = Usage()  # LLM tokens and estimated cost of this session
 
 
 class CompletionRecord(BaseModel):
@@ -28,6 +29,7 @@ class CompletionRecord(BaseModel):
     sessions_completed: int
     minutes_practised: float  # every session's time, finished or not
     sessions: list[SessionScore]
+    usage: Usage = Usage()  # every session's LLM tokens and estimated cost, finished or not
 
 
 def completion_records(
@@ -58,6 +60,7 @@ def completion_records(
                     max_total=evaluation.get("max_total"),
                     criteria={cid: facts.final_score(cid) for cid in ids},
                     reviewed=facts.reviewed,
+                    usage=usage_of([facts]),
                 )
             )
         records.append(
@@ -68,6 +71,7 @@ def completion_records(
                 sessions_completed=len(scores),
                 minutes_practised=round(sum(s.minutes for s in mine), 1),
                 sessions=scores,
+                usage=usage_of(mine),
             )
         )
     return records

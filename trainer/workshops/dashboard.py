@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from pydantic import BaseModel
 
-from trainer.workshops.facts import Participant, SessionFacts
+from trainer.workshops.facts import Participant, SessionFacts, Usage, usage_of
 
 LEVELS = (0, 1, 2, 3)
 
@@ -18,6 +18,7 @@ class ParticipantStatus(BaseModel):
     in_progress: int
     completed: int
     last_total: int | None = None
+    usage: Usage = Usage()
 
 
 class MissedMoment(BaseModel):
@@ -35,6 +36,7 @@ class Dashboard(BaseModel):
     distributions: dict[str, dict[str, int]]
     criterion_titles: dict[str, str]
     missed_moments: list[MissedMoment]
+    usage: Usage = Usage()  # the whole room's LLM tokens and estimated cost
 
 
 def _normalized(text: str) -> str:
@@ -93,6 +95,7 @@ def build_dashboard(
                 in_progress=sum(not s.completed for s in mine),
                 completed=len(done),
                 last_total=None if last is None else int(last),
+                usage=usage_of(mine),
             )
         )
     distributions, titles = score_distributions(sessions)
@@ -104,4 +107,5 @@ def build_dashboard(
         distributions=distributions,
         criterion_titles=titles,
         missed_moments=missed_moments(sessions, top_missed),
+        usage=usage_of(sessions),
     )

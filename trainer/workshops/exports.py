@@ -14,13 +14,14 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from trainer.workshops.facts import SessionFacts
+from trainer.workshops.facts import SessionFacts, Usage, usage_of
 
 CSV_COLUMNS = [
     "workshop", "workshop_date", "participant", "session_id", "couple_id", "mode", "status",
     "started_at", "ended_at", "minutes", "turns", "criterion_id", "criterion_title",
     "evaluator_score", "supervisor_score", "final_score", "session_total", "max_total",
-    "reviewed",
+    "reviewed", "engine", "judge", "session_prompt_tokens", "session_completion_tokens",
+    "session_cost_usd",
 ]
 
 
@@ -43,6 +44,12 @@ def _iso(value: Any) -> str | None:
     return value.isoformat() if value is not None else None
 
 
+def _usage(usage: Usage) -> dict[str, Any]:
+    """Tokens and estimated cost; "offline" (and zeros) when no language model took part."""
+    return {"prompt_tokens": usage.prompt_tokens, "completion_tokens": usage.completion_tokens,
+            "cost_usd": round(usage.cost_usd, 6), "llm": "used" if usage.llm else "offline"}
+
+
 def export_rows(title: str, on: date, sessions: Sequence[SessionFacts]) -> list[dict[str, Any]]:
     """The CSV rows as dicts; a session with no evaluation yet gives one row without criterion."""
     rows = []
@@ -55,7 +62,10 @@ def export_rows(title: str, on: date, sessions: Sequence[SessionFacts]) -> list[
             "minutes": round(facts.minutes, 1), "turns": facts.turn_count,
             "session_total": (facts.evaluation or {}).get("total"),
             "max_total": (facts.evaluation or {}).get("max_total"),
-            "reviewed": facts.reviewed,
+            "reviewed": facts.reviewed, "engine": facts.engine, "judge": facts.judge,
+            "session_prompt_tokens": facts.prompt_tokens,
+            "session_completion_tokens": facts.completion_tokens,
+            "session_cost_usd": round(facts.cost_usd, 6),
         }
         criteria = facts.criteria()
         if not criteria:
@@ -84,10 +94,15 @@ def to_csv(title: str, on: date, sessions: Sequence[SessionFacts]) -> str:
 
 
 def to_json(title: str, on: date, sessions: Sequence[SessionFacts]) -> str:
-    """One object: the workshop and its sessions, each with criteria and scores."""
+    """One object: the workshop and its sessions, each with criteria, scores and LLM usage."""
     payload = {
         "format": "trainer.workshop-export/v1",
         "workshop": {"title": title, "date": on.isoformat()},
+        "usage": _usage(usage_of(sessions)),
+        "participants": [
+            {"participant": name, "usage": _usage(usage_of(s for s in sessions if s.participant == name))}
+            for name in sorted({s.participant for s in sessions}, key=str.casefold)
+        ],
         "sessions": [
             {
                 "session_id": str(s.session_id), "participant": s.participant,
@@ -96,6 +111,7 @@ def to_json(title: str, on: date, sessions: Sequence[SessionFacts]) -> str:
                 "minutes": round(s.minutes, 1), "turns": s.turn_count, "reviewed": s.reviewed,
                 "total": (s.evaluation or {}).get("total"),
                 "max_total": (s.evaluation or {}).get("max_total"),
+                "engine": s.engine, "judge": s.judge, "usage": _usage(usage_of([s])),
                 "criteria": [
                     {
                         "id": str(c.get("id")), "title": c.get("title"),

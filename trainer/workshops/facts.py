@@ -8,9 +8,12 @@ seconds on a live dashboard.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+
+from pydantic import BaseModel, ConfigDict
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,22 @@ class SessionFacts:
     evaluation: dict[str, Any] | None = None  # the `trainer score` contract dict
     supervisor_scores: dict[str, int] = field(default_factory=dict)  # overrides only
     reviewed: bool = False
+    engine: str = "offline"  # who voiced the couple: "offline" or an LLM label
+    judge: str = "offline"  # who scored the session
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cost_usd: float = 0.0  # estimated from the price table; 0 offline and on local servers
+
+    @property
+    def used_llm(self) -> bool:
+        """Whether a language model took part (else the session is fully offline)."""
+        return bool(self.prompt_tokens or self.completion_tokens) or any(
+            label != "offline" for label in (self.engine, self.judge)
+        )
+
+    @property
+    def total_tokens(self) -> int:
+        return self.prompt_tokens + self.completion_tokens
 
     @property
     def completed(self) -> bool:
@@ -63,3 +82,33 @@ class SessionFacts:
         if criterion_id in self.supervisor_scores:
             return self.supervisor_scores[criterion_id]
         return self.evaluator_score(criterion_id)
+
+
+class Usage(BaseModel):
+    """LLM tokens and estimated cost summed over sessions; `llm` False means all offline."""
+
+    model_config = ConfigDict(frozen=True)
+
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cost_usd: float = 0.0
+    llm: bool = False
+
+    @property
+    def total_tokens(self) -> int:
+        return self.prompt_tokens + self.completion_tokens
+
+    @property
+    def cost_label(self) -> str:
+        """"offline" when no model took part, else the estimate in dollars."""
+        return f"${self.cost_usd:,.4f}" if self.llm else "offline"
+
+
+def usage_of(sessions: Iterable[SessionFacts]) -> Usage:
+    items = list(sessions)
+    return Usage(
+        prompt_tokens=sum(s.prompt_tokens for s in items),
+        completion_tokens=sum(s.completion_tokens for s in items),
+        cost_usd=round(sum(s.cost_usd for s in items), 6),
+        llm=any(s.used_llm for s in items),
+    )

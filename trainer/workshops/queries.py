@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 
 from trainer.authz import Principal, session_filter, workshop_filter, workshop_session_ids
 from trainer.store.access import NotFound
+from trainer.store.convert import microusd_to_usd
 from trainer.store.db import Store
 from trainer.store.models import EvaluationRow, PracticeSession, TurnRow, User
 from trainer.store.review_models import Review, ReviewOverride
@@ -71,7 +72,9 @@ def workshop_facts(
                     ended_at=row.ended_at, last_activity_at=last or row.updated_at,
                     turn_count=count, rubric_id=row.rubric_id,
                     evaluation=evaluations.get(row.id), supervisor_scores=overrides,
-                    reviewed=reviewed,
+                    reviewed=reviewed, engine=row.engine, judge=row.judge,
+                    prompt_tokens=row.prompt_tokens, completion_tokens=row.completion_tokens,
+                    cost_usd=microusd_to_usd(row.cost_microusd),
                 )
             )
         return workshop_info(workshop), participants, facts

@@ -123,13 +123,17 @@ def downloads(view: ReportView, transcript: Callable[[], str], key: str) -> None
                             on_click="ignore", width="stretch")
 
 
-def render_report(view: ReportView, *, transcript: Callable[[], str], key: str = "report") -> None:
+def render_report(view: ReportView, *, transcript: Callable[[], str], key: str = "report",
+                  after_summary: Callable[[], object] | None = None) -> None:
+    """The whole report; `after_summary` draws extra content (a supervisor's feedback) under the scores."""
     st.title(md_escape(view.title), anchor=False)
     when = view.ended_at or view.started_at
     subtitle = " \u00b7 ".join(p for p in (view.subtitle, local(when) if when else "") if p)
     if subtitle:
         st.caption(md_escape(subtitle))
     summary(view, key)
+    if after_summary is not None:
+        after_summary()
     downloads(view, transcript, key)
     st.subheader("Feedback by criterion")
     for criterion in view.criteria:

@@ -8,6 +8,7 @@ import streamlit as st
 
 from trainer.practice import md_escape
 from trainer.workshops.dashboard import Dashboard
+from trainer.workshops.facts import Usage
 
 
 def distribution_chart(title: str, counts: dict[str, int]) -> alt.Chart:
@@ -25,11 +26,24 @@ def distribution_chart(title: str, counts: dict[str, int]) -> alt.Chart:
     )
 
 
+USAGE_HELP = ("Language-model tokens and the estimated cost (price table in trainer/llm/prices.yaml); "
+              "0 for local model servers. Offline sessions use no model at all.")
+
+
+def usage_line(usage: Usage) -> str:
+    """One calm line about model usage: offline, or tokens and the estimated cost."""
+    if not usage.llm:
+        return ":material/cloud_off: Model usage: offline · 0 tokens"
+    return (f":material/token: Model usage: {usage.prompt_tokens:,} prompt + "
+            f"{usage.completion_tokens:,} completion tokens · est. {usage.cost_label}")
+
+
 def render_board(board: Dashboard) -> None:
     a, b, c = st.columns(3, border=True)
     a.metric("Participants", board.participants)
     b.metric("Sessions in progress", board.sessions_in_progress)
     c.metric("Sessions done", board.sessions_completed)
+    st.caption(usage_line(board.usage), help=USAGE_HELP)
     st.subheader("Scores so far")
     if not board.distributions:
         st.caption("Scores appear as participants finish their sessions.")
@@ -48,10 +62,16 @@ def render_board(board: Dashboard) -> None:
             st.dataframe(
                 pd.DataFrame([
                     {"Name": p.display_name, "In progress": p.in_progress, "Done": p.completed,
-                     "Last total": p.last_total}
+                     "Last total": p.last_total, "Tokens": p.usage.total_tokens,
+                     "Est. cost": p.usage.cost_label}
                     for p in board.people
                 ]),
                 hide_index=True, width="stretch",
+                column_config={
+                    "Tokens": st.column_config.NumberColumn(
+                        "Tokens", format="localized", help="Prompt + completion tokens, all sessions"),
+                    "Est. cost": st.column_config.TextColumn("Est. cost", help=USAGE_HELP),
+                },
             )
     with right:
         st.subheader("Most commonly missed moments")

@@ -1,4 +1,8 @@
-"""Practice page: pick a couple, hold the first session, end it to get the report."""
+"""Practice page: pick a couple, hold the first session, end it to get the report.
+
+Inside a workshop the facilitator decides: only the workshop's couples are
+offered, its mode and rubric apply, and each session is recorded as played there.
+"""
 
 from __future__ import annotations
 
@@ -9,12 +13,18 @@ import streamlit as st
 from trainer.errors import TrainerError
 from trainer.personas import Couple
 from trainer.practice import LiveSession, md_escape
+from trainer.rubrics import DEFAULT_RUBRIC_ID
 from trainer.store import ConcurrentUpdate, NotFound, latest_unfinished_session, viewer_for
 from trainer.webapp import state
 from trainer.webapp.components import picker, session_view
 from trainer.webapp.components.chat import render_turn
 from trainer.webapp.identity import require_user
 from trainer.webapp.resources import couples, get_service
+from trainer.webapp.workshop_practice import (
+    allowed_couples,
+    record_started_session,
+    workshop_for_practice,
+)
 
 log = logging.getLogger(__name__)
 CHAT_HEIGHT = 620  # px: the conversation scrolls, the side panel stays in view
@@ -42,8 +52,13 @@ def resume(session_id: str) -> None:
 
 
 def picker_view() -> None:
+    workshop = workshop_for_practice(service.store, user)
+    offered = allowed_couples(library, workshop)
     st.title("Practice")
     st.write("Choose a couple for a first session. You lead; they respond the way real clients do.")
+    if workshop is not None:
+        st.caption(f":material/groups: **{md_escape(workshop.title)}** \u00b7 "
+                   f"{picker.MODES.get(workshop.mode, workshop.mode)} \u00b7 set by your facilitator")
     show_flash()
     unfinished = latest_unfinished_session(service.store, viewer_for(user))
     if unfinished and not st.session_state.get("resume-dismissed"):
@@ -53,13 +68,22 @@ def picker_view() -> None:
         elif choice == "dismiss":
             st.session_state["resume-dismissed"] = True
             st.rerun()
-    mode = picker.choose_mode(st.session_state.get(state.MODE, "practice"))
-    st.session_state[state.MODE] = mode
-    chosen = picker.couple_cards(list(library.values()))
+    if workshop is None:
+        mode = picker.choose_mode(st.session_state.get(state.MODE, "practice"))
+        st.session_state[state.MODE] = mode
+    else:
+        mode = workshop.mode
+    if not offered:
+        st.info("This workshop has no couples to practise with yet; please ask your facilitator.")
+        return
+    chosen = picker.couple_cards(list(offered.values()))
     if chosen:
         try:
             with st.spinner("The couple is taking their seats\u2026"):
-                st.session_state[state.LIVE] = service.start(user, chosen, mode=mode)
+                rubric_id = workshop.rubric_id if workshop else DEFAULT_RUBRIC_ID
+                live = service.start(user, chosen, mode=mode, rubric_id=rubric_id)
+                st.session_state[state.LIVE] = live
+                record_started_session(service.store, user, live.id)  # the facilitator sees it
         except Exception as exc:  # never a traceback in front of a trainee
             log.exception("start failed")
             st.session_state[state.ERROR] = (

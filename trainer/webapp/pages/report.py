@@ -1,13 +1,15 @@
-"""Report page: the scored session the trainee just ended (or reopened from Progress)."""
+"""Report page: the scored session the trainee just ended (or reopened from Progress),
+with their supervisor's feedback once the session has been reviewed."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from trainer.errors import TrainerError
-from trainer.store import NotFound
+from trainer.store import NotFound, viewer_for
 from trainer.webapp import state
 from trainer.webapp.components.report_view import render_report
+from trainer.webapp.components.supervisor_feedback import render_supervisor_feedback
 from trainer.webapp.identity import require_user
 from trainer.webapp.resources import get_service
 
@@ -31,7 +33,12 @@ except (NotFound, TrainerError) as exc:
     st.stop()
 
 st.query_params["session"] = str(session_id)
-render_report(view, transcript=lambda: service.transcript_file(user, session_id), key="report")
+titles = {criterion.id: criterion.title for criterion in view.criteria}
+render_report(
+    view, transcript=lambda: service.transcript_file(user, session_id), key="report",
+    # the supervisor's feedback, once the session is marked reviewed, right under the scores
+    after_summary=lambda: render_supervisor_feedback(service.store, viewer_for(user), session_id, titles),
+)
 st.divider()
 left, right, _ = st.columns([1, 1, 2])
 left.page_link(state.PAGES["practice"], label="Practise again", icon=":material/play_arrow:")
