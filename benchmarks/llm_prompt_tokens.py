@@ -18,15 +18,15 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests" / "engine"))
 
-from langchain_core.language_models.fake_chat_models import GenericFakeChatModel  # noqa: E402
-from langchain_core.messages import AIMessage  # noqa: E402
-from langchain_core.outputs import ChatGeneration, ChatResult  # noqa: E402
-from sim_conformance import MIXED_40, fill  # noqa: E402
+from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+from langchain_core.messages import AIMessage
+from langchain_core.outputs import ChatGeneration, ChatResult
+from sim_conformance import MIXED_40, fill
 
-from trainer.engine import start_session  # noqa: E402
-from trainer.llm import LLMClient, ProviderProfile  # noqa: E402
-from trainer.personas import list_couples  # noqa: E402
-from trainer.render.llm import LLMRenderer  # noqa: E402
+from trainer.engine import start_session
+from trainer.llm import LLMClient, ProviderProfile
+from trainer.personas import list_couples
+from trainer.render.llm import LLMRenderer
 
 CHECK_TURNS = (10, 20, 40)
 MAX_GROWTH = 1.5

@@ -9,6 +9,7 @@ from typing import Any
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
+from pydantic import Field
 
 from trainer.llm import LLMClient
 from trainer.llm.settings import CapabilityOverrides, ProviderProfile
@@ -33,9 +34,9 @@ class CoupleFake(GenericFakeChatModel):
     every message list it was sent (what the model would see)."""
 
     messages: Iterator[Any] = iter(())
-    sent: list[list[BaseMessage]] = []
+    sent: list[list[BaseMessage]] = Field(default_factory=list)
     count: int = 0
-    script: list[str] = []  # optional raw replies to use first (then the labelled default)
+    script: list[str] = Field(default_factory=list)  # optional raw replies to use first (then the labelled default)
 
     def _generate(self, messages: list[BaseMessage], stop: Any = None, run_manager: Any = None,
                   **kwargs: Any) -> ChatResult:

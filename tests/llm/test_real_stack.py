@@ -26,7 +26,13 @@ from trainer.practice.config import Backends
 from trainer.render.llm import LLMRenderer, make_renderer
 from trainer.render.llm_parse import off_character
 from trainer.rubrics import Rubric, load_rubric
-from trainer.store import Store, get_or_create_user_by_display_name, get_session, open_store, viewer_for
+from trainer.store import (
+    Store,
+    get_or_create_user_by_display_name,
+    get_session,
+    open_store,
+    viewer_for,
+)
 from trainer.transcript import Transcript
 
 CAPS = CapabilityOverrides(structured_method="function_calling", stream_usage=False,

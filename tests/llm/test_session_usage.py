@@ -11,7 +11,13 @@ from llm_render_fakes import CoupleFake, renderer
 from trainer.practice import PracticeService
 from trainer.practice import live as live_module
 from trainer.practice.config import Backends
-from trainer.store import Store, get_or_create_user_by_display_name, get_session, open_store, viewer_for
+from trainer.store import (
+    Store,
+    get_or_create_user_by_display_name,
+    get_session,
+    open_store,
+    viewer_for,
+)
 
 LLM = Backends("llm:local", "offline", "openai_compatible", "local", "http://127.0.0.1:9/v1", False)
 

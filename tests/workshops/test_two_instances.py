@@ -162,6 +162,8 @@ def test_participant_on_one_instance_is_seen_and_reviewed_on_the_other(
 
     admin = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
     sign_in(admin, b, "root", "root's long secret")
+    admin.get_by_role("heading", name="Practice").wait_for(timeout=30_000)  # landed: an admin practises too
+    idle(admin)
     # a reload would start a new Streamlit session (signed out): navigate inside the app
     admin.get_by_role("link", name="Review").click()
     admin.get_by_role("heading", name="Sessions to review").wait_for(timeout=30_000)

@@ -138,7 +138,10 @@ def user_text(transcript: Transcript, labels: list[TurnLabels]) -> str:
 
 def build_messages(rubric: Rubric, transcript: Transcript, labels: list[TurnLabels]) -> list[Any]:
     """System (rubric) + user (transcript and hints): one call per transcript."""
-    from langchain_core.messages import HumanMessage, SystemMessage  # deferred: offline CLI stays fast
+    from langchain_core.messages import (  # deferred: offline CLI stays fast
+        HumanMessage,
+        SystemMessage,
+    )
 
     return [SystemMessage(content=system_text(rubric)),
             HumanMessage(content=user_text(transcript, labels))]

@@ -38,6 +38,13 @@ def usage_line(usage: Usage) -> str:
             f"{usage.completion_tokens:,} completion tokens · est. {usage.cost_label}")
 
 
+def model_use(usage: Usage) -> str:
+    """One participant's usage in a table cell: "offline", or tokens and the estimated cost."""
+    if not usage.llm:
+        return "offline"
+    return f"{usage.total_tokens:,} tokens \u00b7 {usage.cost_label}"
+
+
 def render_board(board: Dashboard) -> None:
     a, b, c = st.columns(3, border=True)
     a.metric("Participants", board.participants)
@@ -62,16 +69,11 @@ def render_board(board: Dashboard) -> None:
             st.dataframe(
                 pd.DataFrame([
                     {"Name": p.display_name, "In progress": p.in_progress, "Done": p.completed,
-                     "Last total": p.last_total, "Tokens": p.usage.total_tokens,
-                     "Est. cost": p.usage.cost_label}
+                     "Last total": p.last_total, "Model use": model_use(p.usage)}
                     for p in board.people
                 ]),
                 hide_index=True, width="stretch",
-                column_config={
-                    "Tokens": st.column_config.NumberColumn(
-                        "Tokens", format="localized", help="Prompt + completion tokens, all sessions"),
-                    "Est. cost": st.column_config.TextColumn("Est. cost", help=USAGE_HELP),
-                },
+                column_config={"Model use": st.column_config.TextColumn("Model use", help=USAGE_HELP)},
             )
     with right:
         st.subheader("Most commonly missed moments")
