@@ -142,8 +142,9 @@ class Session:
             return replies, None
         except Exception as exc:  # noqa: BLE001 - any renderer failure falls back, visibly
             offline = OfflineRenderer().render(plan)
-            notice = (f"{getattr(self.renderer, 'name', 'renderer')} failed "
-                      f"({exc.__class__.__name__}); authored offline lines used for this turn")
+            reason = " ".join(str(exc).split())[:200] or exc.__class__.__name__
+            name = getattr(self.renderer, "name", "language model")
+            notice = f"The {name} renderer failed ({reason}); the offline engine answered this turn."
             return [r.model_copy(update={"fallback": True}) for r in offline], notice
 
     def _record(self, replies: list[ClientReply]) -> None:
