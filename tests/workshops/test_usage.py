@@ -20,7 +20,9 @@ from tests.review.apptest_kit import app_as, texts
 from trainer import evaluate as evaluate_module
 from trainer import store as st
 from trainer.practice import PracticeService
+from trainer.practice import live as live_module
 from trainer.practice.config import Backends
+from trainer.render import OfflineRenderer
 from trainer.store.records import TurnRecord, UserRecord
 from trainer.workshops.queries import workshop_completion, workshop_dashboard, workshop_export
 from trainer.workshops.service import create_workshop, join_workshop
@@ -76,6 +78,38 @@ def test_the_practice_service_stores_the_judges_usage(store: st.Store, monkeypat
     record = service.end(user, live)
     assert (record.prompt_tokens, record.completion_tokens) == (2500, 700)
     assert record.cost_usd == pytest.approx(0.00079)
+
+
+class MeteredRenderer(OfflineRenderer):
+    """Authored lines, reporting usage as an LLM renderer does (`take_usage`, once per call)."""
+
+    name = "llm:metered"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.pending = 0
+
+    def render(self, plan):  # type: ignore[no-untyped-def]
+        self.pending += 1
+        return super().render(plan)
+
+    def take_usage(self):  # type: ignore[no-untyped-def]
+        calls, self.pending = self.pending, 0
+        return {"prompt_tokens": 100 * calls, "completion_tokens": 10 * calls,
+                "cost_usd": 0.0001 * calls} if calls else None
+
+
+def test_the_opening_and_every_turn_count_from_the_start(store: st.Store, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(live_module, "make_renderer", lambda label: (MeteredRenderer(), None))
+    service = PracticeService(store, Backends("llm:metered", "offline", "openai_compatible", "m", None, False))
+    ana = person(store, "ana")
+    user = UserRecord(id=ana.user_id, display_name="Ana", role="trainee", created_at=datetime.now(UTC))
+    live = service.start(user, "marc-belinda", seed=2)
+    opened = st.get_session(store, ana, live.id)
+    assert (opened.prompt_tokens, opened.completion_tokens) == (100, 10)  # stored with the opening
+    service.send(user, live, "What brings you in today?")
+    after = st.get_session(store, ana, live.id)
+    assert after.prompt_tokens == 200 and after.cost_usd == pytest.approx(0.0002)
 
 
 def test_facilitators_see_usage_per_participant_and_for_the_room(store: st.Store) -> None:

@@ -73,7 +73,7 @@ class PracticeService:
         record = start_session(
             self.store, viewer_for(user), couple_id=couple.id, rubric_id=rubric.id, mode=mode,
             engine=engine_label, judge=self.backends.judge, seed=seed,
-            snapshot=engine.snapshot(), opening=opening,
+            snapshot=engine.snapshot(), opening=opening, usage=_take_usage(engine.renderer),
         )
         return LiveSession(
             id=record.id, couple=couple, rubric=rubric, mode=mode, engine_label=engine_label,

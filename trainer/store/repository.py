@@ -50,15 +50,18 @@ def start_session(
     seed: int = 0,
     snapshot: dict[str, Any] | None = None,
     opening: Sequence[TurnRecord] = (),
+    usage: Mapping[str, Any] | None = None,
 ) -> SessionRecord:
-    """A new in-progress session with the couple's opening turns, in one transaction."""
+    """A new in-progress session with the couple's opening turns (and their usage), in one transaction."""
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}")
     with store.transaction() as db:
         row = PracticeSession(
             user_id=viewer.user_id, couple_id=couple_id, rubric_id=rubric_id, mode=mode,
             engine=engine, judge=judge, seed=seed, snapshot=snapshot, flags=[],
+            prompt_tokens=0, completion_tokens=0, cost_microusd=0,
         )
+        _add_usage(row, usage)
         db.add(row)
         db.flush()
         for position, turn in enumerate(opening):

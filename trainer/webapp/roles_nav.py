@@ -1,4 +1,4 @@
-"""Which pages each role gets: the navigation for `streamlit_app.py` to hand to st.navigation.
+"""Which pages each role gets: the navigation `streamlit_app.py` hands to st.navigation.
 
     user = auth.sync_oidc_user() or auth.current_user()
     page = st.navigation(pages_for(user, accounts=accounts_required(get_store())))

@@ -1,6 +1,6 @@
 """What the practice page needs when a participant practises inside a workshop.
 
-For the lead to wire into the practice page (owned by the app):
+How the practice page (trainer/webapp/pages/practice.py) uses them:
 
     workshop = workshop_for_practice(store, user)
     library = allowed_couples(library, workshop)        # only the workshop's couples
