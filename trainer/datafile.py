@@ -15,6 +15,25 @@ M = TypeVar("M", bound=BaseModel)
 MAX_DATA_FILE_BYTES = 2_000_000
 
 
+def read_user_file(path: str | Path, kind: str, max_bytes: int) -> bytes:
+    """Read a file a user named; every problem becomes an `InputFileError` naming it as given."""
+    source = str(path)
+    try:
+        file_path = Path(path)
+        if file_path.is_dir():
+            raise InputFileError(source, f"is a directory, not a {kind} file")
+        if file_path.stat().st_size > max_bytes:
+            limit = f"{max_bytes // 1_000_000} MB" if max_bytes >= 1_000_000 else f"{max_bytes} bytes"
+            raise InputFileError(source, f"file is larger than {limit}")
+        return file_path.read_bytes()
+    except InputFileError:
+        raise
+    except FileNotFoundError:
+        raise InputFileError(source, "no such file") from None
+    except OSError as exc:
+        raise InputFileError(source, f"cannot read file ({exc.strerror or exc.__class__.__name__})") from None
+
+
 def describe_validation_error(error: ValidationError) -> str:
     """First problem of a pydantic error as `field.path: message` (plus a count of the rest)."""
     problems = error.errors()

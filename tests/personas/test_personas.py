@@ -15,7 +15,7 @@ from trainer.personas import LADDER_STAGES, list_couples, load_couple, load_coup
 from trainer.personas.rules import build_rules
 
 EXPECTED = {"marc-belinda", "tomas-amara", "dana-greg", "jen-rosa", "nadia-paul", "ruth-harold"}
-SEED_HOOK = Path("/work/shared/hooks/seed_overlap.py")
+SEED_HOOK = Path(__file__).resolve().parents[3] / "shared" / "hooks" / "seed_overlap.py"
 
 
 def _marc_belinda() -> dict:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import typer
 
+from trainer.datafile import read_user_file
 from trainer.errors import InputFileError, TrainerError
 
 MAX_SCRIPT_BYTES = 1_000_000
@@ -16,18 +17,7 @@ MAX_SCRIPT_LINES = 2_000
 def read_script(path: Path) -> list[str]:
     """Therapist utterances, one per line; blank lines and `#` comments are skipped."""
     source = str(path)
-    try:
-        if path.is_dir():
-            raise InputFileError(source, "is a directory, not a script file")
-        if path.stat().st_size > MAX_SCRIPT_BYTES:
-            raise InputFileError(source, f"file is larger than {MAX_SCRIPT_BYTES} bytes")
-        raw = path.read_bytes()
-    except InputFileError:
-        raise
-    except FileNotFoundError:
-        raise InputFileError(source, "no such file") from None
-    except OSError as exc:
-        raise InputFileError(source, f"cannot read file ({exc.strerror or exc.__class__.__name__})") from None
+    raw = read_user_file(path, "script", MAX_SCRIPT_BYTES)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from trainer.datafile import describe_validation_error
+from trainer.datafile import describe_validation_error, read_user_file
 from trainer.errors import InputFileError
 from trainer.transcript.model import FORMAT, MAX_TURN_CHARS, Transcript
 
@@ -78,19 +78,7 @@ def _turn_problem(turn: Any) -> str | None:
 def load_transcript(path: str | Path) -> Transcript:
     """Read a transcript file; the error names the path as the user gave it."""
     source = str(path)
-    try:
-        file_path = Path(path)
-        if file_path.is_dir():
-            raise InputFileError(source, "is a directory, not a transcript file")
-        if file_path.stat().st_size > MAX_FILE_BYTES:
-            raise InputFileError(source, f"file is larger than {MAX_FILE_BYTES // 1_000_000} MB")
-        raw = file_path.read_bytes()
-    except InputFileError:
-        raise
-    except FileNotFoundError:
-        raise InputFileError(source, "no such file") from None
-    except OSError as exc:
-        raise InputFileError(source, f"cannot read file ({exc.strerror or exc.__class__.__name__})") from None
+    raw = read_user_file(path, "transcript", MAX_FILE_BYTES)
     return parse_transcript(raw, source)
 
 
