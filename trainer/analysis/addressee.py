@@ -25,9 +25,24 @@ _BOTH_ADDRESS = re.compile(
     r"|\b(?:with|for|from|ask|asking|hear from|like) (?:you both|both of you|each of you|the two of you|you two)\b",
     re.IGNORECASE,
 )
-_SECOND = re.compile(r"\b(?:you|your|you're|you've|you'd|you'll|yours|yourself)\b", re.IGNORECASE)
+_SECOND = re.compile(r"\b(?:you|your|you're|you've|you'd|you'll|yours|yourself|u|ur|ya|youre|youve|yourselves)\b", re.IGNORECASE)
 _THIRD = re.compile(r"\b(?:he|his|he's|himself|she|hers|she's|herself|her(?= (?:\w+ing|own|way|\w+ness|anger|silence|pushing|reaching)\b))\b", re.IGNORECASE)
 _LEADS = r"(?:and|so|now|okay|ok|well|but|alright|right|also|then|oh|and now|so now)"
+
+
+# Names that are also ordinary words match only when capitalised ("will", "grace", "hope").
+_WORD_NAMES = frozenset("""will grace hope faith joy may june april rose ruby pearl amber bill mark
+art sue dawn daisy iris lily violet summer autumn skye rich frank sunny chance gay major
+""".split())
+# Words after a sentence-initial name that show the name is spoken to, not talked about.
+_VOCATIVE_NEXT = re.compile(
+    r"(?:what|whats|what's|how|hows|how's|when|where|why|who|which|can|could|would|will|do|did|does|have|"
+    r"are|were|i|i'm|im|i'd|id|i've|ive|you|your|you're|youre|u|ur|ya|tell|say|let|let's|lets|please|"
+    r"is (?:that|this|it|there)|help|talk|turn|imagine|if|maybe|perhaps|hmm|hm|"
+    r"ok|okay|right|yeah|yes|no|thank|thanks|wow|sorry|hang|wait|just|isn't|dont|don't)\b",
+    re.IGNORECASE,
+)
+_THIRD_PERSON_NEXT = re.compile(r"(?:\w+s|is|was|has|had|and|or|said|told|thinks|feels|seems|says|goes|keeps)\b", re.IGNORECASE)
 
 
 @lru_cache(maxsize=64)
@@ -35,7 +50,28 @@ def _name_rx(names: tuple[str, ...]) -> re.Pattern[str] | None:
     usable = sorted({n for n in names if n.strip()}, key=lambda n: (-len(n), n))
     if not usable:
         return None
-    return re.compile(r"\b(" + "|".join(re.escape(n) for n in usable) + r")\b")
+    parts = [re.escape(n) if n.lower() in _WORD_NAMES else f"(?i:{re.escape(n)})" for n in usable]
+    return re.compile(r"\b(" + "|".join(parts) + r")\b")
+
+
+def _canonical(found: str, clients: Sequence[str]) -> str:
+    return next((c for c in clients if c.lower() == found.lower()), found)
+
+
+def _spoken_to(text: str, before: str, after: str) -> bool:
+    """Is a name with no punctuation after it a vocative? At the start of a sentence, when what
+    follows is a question word, a pronoun or an imperative; at the end, when it closes the turn."""
+    opens = not before or before[-1] in ".!?\"'(:;" or re.search(rf"(?:^|[.!?,]\s*){_LEADS}\s*$", before, re.IGNORECASE)
+    if opens and after and after[:1].isalpha():
+        if _VOCATIVE_NEXT.match(after):
+            return True
+        rest = re.split(r"[.!?]", after, maxsplit=1)[0]
+        return bool(_SECOND.search(rest)) and not _THIRD_PERSON_NEXT.match(after)
+    closes = not after.strip(" ?!.\u2026") and bool(before) and before[-1].isalnum()
+    if closes:
+        sentence = re.split(r"[.!?]\s", before)[-1]
+        return bool(_SECOND.search(sentence)) or after.strip().startswith("?")
+    return False
 
 
 def name_hits(text: str, clients: Sequence[str]) -> list[tuple[str, int, int, bool]]:
@@ -50,7 +86,8 @@ def name_hits(text: str, clients: Sequence[str]) -> list[tuple[str, int, int, bo
         opens = not before or before[-1] in ".!?\"'(:;" or re.search(rf"(?:^|[.!?,]\s*){_LEADS}\s*,?$", before, re.IGNORECASE)
         vocative = bool(opens and after[:1] in (",", "?", "!", ".", "-", "\u2014", ":"))
         vocative = vocative or bool(before.endswith(",") and (not after or after[:1] in "?.!,;:-\u2014"))
-        hits.append((match.group(1), match.start(), match.end(), vocative))
+        vocative = vocative or (not after[:1] in (",",) and _spoken_to(text, before, after))
+        hits.append((_canonical(match.group(1), clients), match.start(), match.end(), vocative))
     return hits
 
 

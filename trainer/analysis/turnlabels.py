@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from functools import lru_cache
-from typing import TYPE_CHECKING
 
 from trainer.analysis.addressee import addressed_partners
+from trainer.analysis.history import History
 from trainer.analysis.labels import Cue, Disclosure, Move, TurnLabels
 from trainer.analysis.lexicon import Lexicon, get_lexicon
 from trainer.analysis.needs import (
@@ -22,9 +22,6 @@ from trainer.analysis.protective import client_findings, therapist_findings
 from trainer.analysis.sexual import SexFeatures
 from trainer.analysis.text import is_question, normalize, quote, sentence_quote, sentences
 from trainer.transcript import Turn
-
-if TYPE_CHECKING:  # pragma: no cover
-    from trainer.analysis.analyzer import _History
 
 _OTHER_CYCLE = re.compile(r"\b(?:money|talk\w*|conversation\w*|emotional\w*|support|listen\w*|understand\w*|finances?)\b", re.IGNORECASE)
 
@@ -80,7 +77,7 @@ def _sentence_of(text: str, pos: int) -> tuple[int, int]:
     return (pos, pos + 1)
 
 
-def label_therapist(turn: Turn, index: int, ordinal: int, names: tuple[str, ...], history: _History,
+def label_therapist(turn: Turn, index: int, ordinal: int, names: tuple[str, ...], history: History,
                     lex: Lexicon, f: SexFeatures, sex: tuple) -> TurnLabels:
     text = normalize(turn.text)
     addressed = addressed_partners(text, names, history.previous_speaker)

@@ -18,6 +18,9 @@ CycleRole = Literal["pursuer", "withdrawer"]
 Difficulty = Literal["beginner", "intermediate", "advanced"]
 
 LADDER_STAGES = ("guarded", "move_owned", "hurt_beneath", "fear_voiced")
+Tone = Literal["plain", "curt"]
+# What must already have happened before a listener line makes sense.
+Precondition = Literal["other_move_owned", "other_hurt_beneath", "other_fear_voiced", "sex_discussed"]
 
 
 class _Strict(BaseModel):
@@ -29,6 +32,8 @@ class Line(_Strict):
 
     text: str = Field(min_length=1, max_length=600)
     nonverbal: str = ""
+    # A listener line may only be said once this has happened ("I didn't know you felt...").
+    requires: Precondition | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -40,6 +45,52 @@ class ScriptedLine(Line):
     """A line with a fixed speaker (the couple's opening)."""
 
     speaker: str = Field(min_length=1)
+
+
+class FactAnswer(Line):
+    """One partner's answer to a factual question; `curt` variants are used when defended."""
+
+    tone: Tone = "plain"
+
+
+class Fact(_Strict):
+    """A surface fact the couple knows and answers from (never a hidden layer).
+
+    `questions` are example phrasings a trainee might use; the engine matches a
+    content question to a fact by meaning, not by these exact words.
+    """
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_]*$")
+    topic: str = Field(min_length=1)
+    questions: list[str] = Field(min_length=2)
+    answers: dict[str, list[FactAnswer]] = Field(min_length=1)
+
+    @field_validator("answers")
+    @classmethod
+    def _answers_not_empty(cls, value: dict[str, list[FactAnswer]]) -> dict[str, list[FactAnswer]]:
+        for name, lines in value.items():
+            if not lines:
+                raise ValueError(f"{name}: at least one answer")
+        return value
+
+
+class Enactment(_Strict):
+    """What a partner says when asked to turn and speak to the other, by ladder stage.
+
+    Spoken to the partner in the second person; `refuse` is used when too defended.
+    """
+
+    guarded: list[Line] = Field(min_length=3)
+    move_owned: list[Line] = Field(min_length=3)
+    hurt_beneath: list[Line] = Field(min_length=3)
+    fear_voiced: list[Line] = Field(min_length=3)
+    refuse: list[Line] = Field(min_length=3)
+    # Replies when the other partner has just spoken to them directly.
+    hears_soft: list[Line] = Field(min_length=3)
+    hears_guarded: list[Line] = Field(min_length=3)
+
+    def stage(self, index: int) -> list[Line]:
+        return getattr(self, LADDER_STAGES[index])
 
 
 class Effect(_Strict):
@@ -128,6 +179,9 @@ class Partner(_Strict):
     reactions: Reactions
     side_comments: list[Line] = Field(min_length=2)  # mutters while the other is addressed
     interruptions: list[Line] = Field(min_length=2)  # cuts in when stirred up
+    enactment: Enactment | None = None  # "turn to her and tell her"
+    # A question the fact sheet cannot answer: in character, never an unrelated line.
+    unknown_answers: list[Line] = Field(default_factory=list)
 
 
 class Couple(_Strict):
@@ -141,6 +195,7 @@ class Couple(_Strict):
     partners: list[Partner] = Field(min_length=2, max_length=2)
     opening: list[ScriptedLine] = Field(min_length=1)
     engine: dict[str, Any] = Field(default_factory=dict)  # overrides of trainer/engine/rules.yaml
+    facts: list[Fact] = Field(default_factory=list)  # the surface fact sheet
 
     @field_validator("engine")
     @classmethod
@@ -162,7 +217,18 @@ class Couple(_Strict):
         for index, line in enumerate(self.opening):
             if line.speaker not in names:
                 raise ValueError(f"opening.{index}.speaker: {line.speaker!r} is not a partner")
+        seen: set[str] = set()
+        for index, fact in enumerate(self.facts):
+            if fact.id in seen:
+                raise ValueError(f"facts.{index}.id: {fact.id!r} appears twice")
+            seen.add(fact.id)
+            for name in fact.answers:
+                if name not in names:
+                    raise ValueError(f"facts.{index}.answers: {name!r} is not a partner")
         return self
+
+    def fact(self, fact_id: str) -> Fact:
+        return next(f for f in self.facts if f.id == fact_id)
 
     def partner(self, name: str) -> Partner:
         for partner in self.partners:
