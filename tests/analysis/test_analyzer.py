@@ -158,7 +158,8 @@ def test_conjecture_confirmed_versus_hesitant() -> None:
     hesitant = client("Omar", "Maybe. I don't know.", [*OPENING, conjecture])
     assert Disclosure.CONFIRMS_CONJECTURE in clear.disclosures
     assert any(cue.label == "confirms_need_conjecture" for cue in clear.cues)
-    assert Disclosure.REJECTS_CONJECTURE in hesitant.disclosures
+    assert Disclosure.HESITANT in hesitant.disclosures  # a "maybe" is hesitation, not a clear no
+    assert any(cue.label == "hesitant" for cue in hesitant.cues)
     assert Disclosure.CONFIRMS_CONJECTURE not in hesitant.disclosures
 
 

@@ -111,6 +111,11 @@ VALIDATE_THEN_EVOKE = [
     "Marc, when you get mad, I think your anger is your way of trying to get Belinda's attention, to get closer. That makes sense.",
     "Marc, what happens inside you when she turns away from you at night?",
     "Marc, what's the scariest part of that for you?",
+    # An intermediate couple needs more than one evocative question for the deepest layer,
+    # and may answer one of them with a hesitant "maybe" first (pace by difficulty).
+    "Marc, when you lie there and she's turned away, what do you tell yourself it means?",
+    "And underneath that, Marc, what are you most afraid of with her?",
+    "Marc, what are you most scared it says about you?",
 ]
 EQUATE_CYCLES = [
     "What brings you both in today?",

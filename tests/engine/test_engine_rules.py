@@ -14,8 +14,13 @@ def labels(*moves: Move, to: tuple[str, ...] = (), about: dict[str, list[str]] |
                       addressed=list(to), about={str(k): v for k, v in (about or {}).items()})
 
 
-def session(couple_id: str = "marc-belinda", seed: int = 1):
-    return start_session(load_couple(couple_id), seed=seed)
+# One opening move per step and no hesitant "maybe": the ladder rules in isolation (pace has its own tests).
+STEADY = {"pace": {d: {"credits": [1, 1, 1], "hesitant": 0.0} for d in ("beginner", "intermediate", "advanced")}}
+
+
+def session(couple_id: str = "marc-belinda", seed: int = 1, engine: dict | None = None):
+    couple = load_couple(couple_id)
+    return start_session(couple.model_copy(update={"engine": STEADY if engine is None else engine}), seed=seed)
 
 
 def say(s, *moves: Move, to: tuple[str, ...] = (), about=None, text: str = "(therapist turn)"):

@@ -43,8 +43,12 @@ def test_every_couple_is_complete(couple_id: str) -> None:
     for partner in couple.partners:
         texts = [line.text for stage in LADDER_STAGES for line in partner.ladder.stage(LADDER_STAGES.index(stage))]
         for name in type(partner.reactions).model_fields:
-            texts += [line.text for line in getattr(partner.reactions, name).lines]
-        texts += [line.text for line in partner.side_comments + partner.interruptions]
+            reaction = getattr(partner.reactions, name)
+            texts += [line.text for line in reaction.lines] if reaction else []
+        texts += [line.text for line in partner.side_comments + partner.interruptions + partner.unknown_answers]
+        if partner.enactment:
+            texts += [line.text for name in type(partner.enactment).model_fields
+                      for line in getattr(partner.enactment, name)]
         # Every authored line distinct within a partner: variants are real variants.
         assert len(texts) == len(set(texts)), f"{couple_id}/{partner.name} repeats a line"
         assert all(line.nonverbal for line in partner.ladder.guarded), "nonverbal cues are authored"

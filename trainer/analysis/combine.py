@@ -1,16 +1,165 @@
-"""Where the rule layer and the learned layer meet: one place decides a turn's final labels."""
+"""Where the rule layer and the learned layer meet: one place decides a turn's final labels.
+
+The rules run first (addressee, history, verbatim cues). The learned heads read
+each sentence together with the rules' findings and decide which labels hold;
+a label both agree on keeps the rules' precise words and partner, a label only
+the heads see is quoted by the sentence that scored highest, and a rule label
+the heads overrule is dropped. Where the sexual topic stands decides whether an
+engagement with it is an invitation or a follow-up.
+"""
 
 from __future__ import annotations
 
+import os
+import re
 from collections.abc import Sequence
 
-from trainer.analysis.history import History
-from trainer.analysis.labels import TurnLabels
+import numpy as np
+
+from trainer.analysis.addressee import about_partners
+from trainer.analysis.history import SEX_MOVES, History
+from trainer.analysis.labels import Cue, Disclosure, Move, TurnLabels
+from trainer.analysis.learned.features import TurnFeatures, client_features, therapist_features
+from trainer.analysis.learned.heads import load_heads
 from trainer.analysis.rules import rule_labels
+from trainer.analysis.text import Span, is_question, sentence_quote
 from trainer.transcript import Turn
 
+# Cue tags that qualify a label: kept only while their label is.
+_TAG_PARENT = {
+    "validation_undercut": "validate_protective_move",
+    "need_conjecture": "evoke_need",
+    "need_in_answer": "need_or_fear",
+    "confirms_need_conjecture": "confirms_conjecture",
+}
+_ABOUT = {"validate_protective_move", "blame", "take_sides", "repair"}
+_TENTATIVE = re.compile(r"\b(?:wonder|perhaps|maybe|guess|imagine|could it be|is it that|am i right|is that right|"
+                        r"i'm curious if|might|sounds like|seems like|i sense)\b", re.IGNORECASE)
 
-def final_labels(turns: Sequence[Turn], index: int, names: tuple[str, ...], history: History) -> tuple[TurnLabels, bool]:
+
+def learned_layer_enabled() -> bool:
+    """`TRAINER_ANALYSIS=learned` joins the learned heads to the rules; `rules` (default) reads
+    with the rules alone until the corpus is large enough for the heads to beat them."""
+    return os.environ.get("TRAINER_ANALYSIS", "rules").strip().lower() == "learned"
+
+
+def final_labels(turns: Sequence[Turn], index: int, names: tuple[str, ...], history: History,
+                 learned: bool | None = None) -> tuple[TurnLabels, bool]:
     """The turn's labels, and whether a client turn ends on the sexual topic (for the history)."""
-    labels, f = rule_labels(turns, index, names, history)
-    return labels, f.last_sentence_sexual
+    rule, f = rule_labels(turns, index, names, history)
+    rule = _hesitation_as_label(rule)
+    turn = turns[index]
+    if learned is None:
+        learned = learned_layer_enabled()
+    if not learned:
+        rule.confidence = {key: 1.0 for key in [*map(str, rule.moves), *map(str, rule.disclosures)]}
+        return rule, f.last_sentence_sexual
+    if turn.is_therapist:
+        feats = therapist_features(turn.text, rule, f, history)
+        labels = _join_therapist(rule, feats, turn.text, names, history)
+        return labels, False
+    feats = client_features(turn.text, rule, f, history)
+    labels = _join_client(rule, feats, turn.text, history)
+    return labels, labels.has(Disclosure.MENTIONS_SEX) and f.last_sentence_sexual
+
+
+def _hesitation_as_label(labels: TurnLabels) -> TurnLabels:
+    """The rules mark a hesitant reply as a rejection with a `hesitant` cue; the corpus has a label."""
+    if any(c.label == "hesitant" for c in labels.cues) and Disclosure.REJECTS_CONJECTURE in labels.disclosures:
+        labels.disclosures = [Disclosure.HESITANT if d == Disclosure.REJECTS_CONJECTURE else d for d in labels.disclosures]
+        labels.about[str(Disclosure.HESITANT)] = labels.about.pop(str(Disclosure.REJECTS_CONJECTURE), [])
+        labels.cues = [Cue(label=str(Disclosure.HESITANT), quote=c.quote, about=c.about)
+                       if c.label == str(Disclosure.REJECTS_CONJECTURE) else c for c in labels.cues]
+    return labels
+
+
+class _Decisions:
+    """Per head: best probability, the sentence it came from, and whether it clears its threshold."""
+
+    def __init__(self, role: str, feats: TurnFeatures) -> None:
+        heads = load_heads(role)
+        probs = heads.probabilities(feats.matrix)
+        self.best = {label: float(probs[:, j].max()) for j, label in enumerate(heads.labels)}
+        self.where = {label: int(np.argmax(probs[:, j])) for j, label in enumerate(heads.labels)}
+        self.holds = {label: self.best[label] >= heads.threshold(label) for label in heads.labels}
+
+
+def _rebuild(rule: TurnLabels, final: dict[str, float], where: dict[str, int], spans: Sequence[Span],
+             text: str, default_about: list[str], about_of) -> TurnLabels:
+    """Final labels: rule cues and partners where the rules agree, the best sentence otherwise."""
+    out = rule.model_copy(deep=True)
+    out.moves, out.disclosures, out.about, out.cues = [], [], {}, []
+    rule_labels_present = {str(x) for x in [*rule.moves, *rule.disclosures]}
+    for label, confidence in final.items():
+        item: Move | Disclosure = Move(label) if rule.is_therapist else Disclosure(label)
+        (out.moves if rule.is_therapist else out.disclosures).append(item)
+        out.confidence[label] = round(confidence, 3)
+        if label in rule_labels_present:
+            out.about[label] = list(rule.about.get(label, []))
+            out.cues.extend(c for c in rule.cues if c.label == label)
+            continue
+        span = spans[min(where.get(label, 0), len(spans) - 1)]
+        quote = sentence_quote(text, span)
+        partners = about_of(label, span) if label in _ABOUT else list(default_about)
+        out.about[label] = partners
+        for partner in partners or [None]:
+            out.cues.append(Cue(label=label, quote=quote, about=partner))
+    kept = set(final)
+    for cue in rule.cues:
+        parent = _TAG_PARENT.get(cue.label)
+        if cue.label.startswith("sex_") and _sex_tag_kept(rule, kept):
+            out.cues.append(cue)
+        elif parent is not None and parent in kept and parent in rule_labels_present:
+            out.cues.append(cue)
+    return out
+
+
+def _sex_tag_kept(rule: TurnLabels, kept: set[str]) -> bool:
+    rule_sex = next((str(m) for m in rule.moves if m in SEX_MOVES), None)
+    return rule_sex is not None and rule_sex in kept
+
+
+def _join_therapist(rule: TurnLabels, feats: TurnFeatures, text: str, names: tuple[str, ...],
+                    history: History) -> TurnLabels:
+    d = _Decisions("therapist", feats)
+    final: dict[str, float] = {}
+    rule_sex = next((m for m in rule.moves if m in SEX_MOVES), None)
+    if d.holds["shaming_sex"]:
+        final["shaming_sex"] = d.best["shaming_sex"]
+    elif d.holds["engage_sex"]:
+        if rule_sex in (Move.INVITE_SEX, Move.FOLLOW_UP_SEX):
+            chosen = rule_sex
+        else:
+            chosen = Move.FOLLOW_UP_SEX if history.sex.active else Move.INVITE_SEX
+        final[str(chosen)] = d.best["engage_sex"]
+        d.where[str(chosen)] = d.where["engage_sex"]
+    elif d.holds["sideline_sex"]:
+        final["sideline_sex"] = d.best["sideline_sex"]
+    for label in d.holds:
+        if label in ("engage_sex", "sideline_sex", "shaming_sex") or not d.holds[label]:
+            continue
+        final[label] = d.best[label]
+
+    def about_of(label: str, span: Span) -> list[str]:
+        return about_partners(text, span.end - 1, rule.addressed, list(names), (span.start, span.end)) or list(rule.addressed)
+
+    out = _rebuild(rule, final, d.where, feats.spans, text, list(rule.addressed), about_of)
+    if "evoke_need" in final and not any(c.label == "need_conjecture" for c in out.cues):
+        span = feats.spans[min(d.where["evoke_need"], len(feats.spans) - 1)]
+        if not is_question(span.text) or _TENTATIVE.search(span.text):
+            out.cues.append(Cue(label="need_conjecture", quote=sentence_quote(text, span)))
+    return out
+
+
+def _join_client(rule: TurnLabels, feats: TurnFeatures, text: str, history: History) -> TurnLabels:
+    d = _Decisions("client", feats)
+    final = {label: d.best[label] for label, holds in d.holds.items() if holds}
+    if "confirms_conjecture" in final and "rejects_conjecture" in final:
+        final.pop("rejects_conjecture" if d.best["confirms_conjecture"] >= d.best["rejects_conjecture"] else "confirms_conjecture")
+    out = _rebuild(rule, final, d.where, feats.spans, text, [rule.speaker], lambda _l, _s: [rule.speaker])
+    prev = history.last_therapist_labels
+    if "confirms_conjecture" in final and prev is not None and any(c.label == "need_conjecture" for c in prev.cues) \
+            and not any(c.label == "confirms_need_conjecture" for c in out.cues):
+        first = next(c for c in out.cues if c.label == "confirms_conjecture")
+        out.cues.append(Cue(label="confirms_need_conjecture", quote=first.quote, about=rule.speaker))
+    return out

@@ -31,6 +31,7 @@ class History:
     previous_speaker: str | None = None
     last_client_text: str = ""
     last_therapist_text: str = ""
+    last_therapist_labels: TurnLabels | None = None
     recent_movers: list[str] = field(default_factory=list)
     last_therapist: int | None = None
     therapist_count: int = 0
@@ -52,6 +53,7 @@ def advance(history: History, is_therapist: bool, speaker: str, text: str, label
         history.recent_movers = []
         history.last_therapist = labels.index
         history.last_therapist_text = text
+        history.last_therapist_labels = labels
         history.therapist_count += 1
         return
     mentions = labels.has(Disclosure.MENTIONS_SEX)

@@ -28,6 +28,7 @@ class Move(StrEnum):
     EQUATE_CYCLES = "equate_cycles"  # presents the emotional and sexual cycles as the same
     ADVICE = "advice"  # advice, homework, problem-solving
     CONTENT_QUESTION = "content_question"  # logistics / facts / surface content
+    ENACTMENT = "enactment"  # asks one partner to speak directly to the other ("turn to her and tell her")
     OFF_FRAME = "off_frame"  # prompt injection or meta talk ("you are an AI", "print your prompt")
     ABUSE = "abuse"  # hostile, insulting or sexualised remark at a client
 
@@ -41,7 +42,9 @@ class Disclosure(StrEnum):
     REACTIVE_EMOTION = "reactive_emotion"
     NEED_OR_FEAR = "need_or_fear"
     CONFIRMS_CONJECTURE = "confirms_conjecture"
-    REJECTS_CONJECTURE = "rejects_conjecture"  # includes hesitant "maybe, I don't know"
+    REJECTS_CONJECTURE = "rejects_conjecture"  # a clear "no, that's not it"
+    HESITANT = "hesitant"  # hedges or deflects ("maybe, I don't know", "I'd have to think")
+    PRACTICAL_REQUEST = "practical_request"  # asks for practical help: not an attachment need
     DEFENSIVENESS = "defensiveness"
 
 
@@ -68,6 +71,8 @@ class TurnLabels(BaseModel):
     # partner each move or disclosure is about, e.g. {"validate_protective_move": ["Marc"]}
     about: dict[str, list[str]] = Field(default_factory=dict)
     cues: list[Cue] = Field(default_factory=list)
+    # how sure the analysis is of each label (0-1): the learned layer's probability, 1.0 for rule-only labels
+    confidence: dict[str, float] = Field(default_factory=dict)
 
     def has(self, label: Move | Disclosure) -> bool:
         return label in self.moves or label in self.disclosures

@@ -15,7 +15,7 @@ _SENTENCE_END = re.compile(r"[.!?]+[\"')\]]*(?=\s|$)|\n+")
 _CLAUSE_BREAK = re.compile(r"[,;:]|\s[-\u2013\u2014]+\s|--|\u2014|\bbut\b|\bthough\b|\balthough\b|\bhowever\b", re.IGNORECASE)
 _NEGATORS = re.compile(r"\b(?:not|no|never|nothing|hardly|barely|without|neither|nor)\b|n't\b", re.IGNORECASE)
 _QUESTION_START = re.compile(
-    r"^\s*(?:\w+,\s*)?(?:so,?\s*|and,?\s*|but,?\s*|okay,?\s*|well,?\s*)?"
+    r"^\s*(?:\w+,?\s*)?(?:so,?\s*|and,?\s*|but,?\s*|okay,?\s*|well,?\s*)?"
     r"(?:what|how|when|where|why|who|which|do|does|did|is|are|was|were|can|could|would|will|have|has|tell me|help me|say more)\b",
     re.IGNORECASE,
 )

@@ -23,6 +23,27 @@ from trainer.analysis.sexual import SexFeatures
 from trainer.analysis.text import is_question, normalize, quote, sentence_quote, sentences
 from trainer.transcript import Turn
 
+# "Turn to her and tell her that": a request that one partner speak to the other, not a question about
+# what they once said ("did you tell her?").
+_ENACT_TO = r"(?:him|her|them|each other|{names})"
+_ENACT = (r"\b(?:turn(?:ing)? (?:to|toward|towards|and face)|tell|say (?:that|this|it|so|those words) to|share (?:that|this|it) with|"
+          r"speak (?:directly |straight )?to|talk (?:directly |straight )?to|look at|let) {to}\b")
+_REQUEST = re.compile(r"\b(?:can|could|would|will) (?:you|u)\b|\bi'?d (?:like|love) (?:you|u)\b|\bi want (?:you|u) to\b|"
+                      r"\b(?:try|maybe|perhaps|let's|please|right now|directly)\b|^\W*(?:\w+,?\s+)?(?:turn|tell|say|look|speak|talk)\b",
+                      re.IGNORECASE)
+_PAST = re.compile(r"\b(?:did|have|has|do) (?:you|u) (?:ever |already |)(?:tell|told|say|said|talk|talked)|\bwhy (?:didn't|don't|won't)\b",
+                   re.IGNORECASE)
+
+
+def _enactment_sentence(text: str, names: Sequence[str]) -> tuple[int, int] | None:
+    to = _ENACT_TO.format(names="|".join(re.escape(n) for n in names) or "x^")
+    rx = re.compile(_ENACT.format(to=to), re.IGNORECASE)
+    for span in sentences(text):
+        if rx.search(span.text) and _REQUEST.search(span.text) and not _PAST.search(span.text):
+            return (span.start, span.end)
+    return None
+
+
 _OTHER_CYCLE = re.compile(r"\b(?:money|talk\w*|conversation\w*|emotional\w*|support|listen\w*|understand\w*|finances?)\b", re.IGNORECASE)
 
 
@@ -110,11 +131,15 @@ def label_therapist(turn: Turn, index: int, ordinal: int, names: tuple[str, ...]
     equate = lex.search("equate", text)
     if equate and f.mentions and _OTHER_CYCLE.search(text):
         b.add(Move.EQUATE_CYCLES, names, _sentence_of(text, equate.start()))
+    enact = _enactment_sentence(text, names)
+    if enact is not None:
+        b.add(Move.ENACTMENT, addressed, enact)
     for concept, move_kind in (("advice", Move.ADVICE), ("off_frame", Move.OFF_FRAME), ("abuse", Move.ABUSE)):
         match = lex.search(concept, text)
         if match:
             b.add(move_kind, addressed, _sentence_of(text, match.start()))
-    substantive = {Move.INVITE_SEX, Move.FOLLOW_UP_SEX, Move.EVOKE_NEED, Move.VALIDATE_PROTECTIVE, Move.SHAMING_SEX}
+    substantive = {Move.INVITE_SEX, Move.FOLLOW_UP_SEX, Move.EVOKE_NEED, Move.VALIDATE_PROTECTIVE, Move.SHAMING_SEX,
+                   Move.ENACTMENT, Move.OFF_FRAME}
     if not substantive & set(labels.moves):
         for span in sentences(text):
             if is_question(span.text):

@@ -19,7 +19,9 @@ from trainer.engine.speakers import (
     primary_speakers,
     role_of,
 )
+from trainer.engine.facts import FactMatch, match_fact
 from trainer.engine.state import CoupleState, Flag, PartnerState
+from trainer.personas import LADDER_STAGES
 from trainer.personas import Couple, Effect, Partner
 from trainer.personas.rules import Rules
 
@@ -35,6 +37,14 @@ class Rulebook:
     def __init__(self, couple: Couple, rules: Rules) -> None:
         self.couple = couple
         self.rules = rules
+        self.pace = rules.pace_for(couple.difficulty)
+        self._rng = random.Random(0)
+
+    def asks_fact(self, labels: TurnLabels, text: str) -> FactMatch | None:
+        """The fact of the couple's sheet a content question asks about, if any."""
+        if Move.CONTENT_QUESTION not in labels.moves or not self.couple.facts:
+            return None
+        return match_fact(self.couple, text, [n for n in labels.addressed if n in self.couple.names])
 
     # -- effects --------------------------------------------------------------
 
@@ -61,10 +71,27 @@ class Rulebook:
         if eff.stage_set is not None:
             ps.stage = min(ps.stage, eff.stage_set)
         can_step = ps.defensiveness < self.rules.thresholds.closes_at and steps_left > 0
-        if eff.stage_step > 0 and can_step and ps.stage < eff.max_stage:
+        if eff.stage_step > 0 and can_step and ps.stage < eff.max_stage and self._earned(ps):
             ps.stage = min(eff.max_stage, ps.stage + eff.stage_step)
             return True
         return False
+
+    def _earned(self, ps: PartnerState) -> bool:
+        """Pace by difficulty: enough opening moves for this step, and no hesitant "maybe" first."""
+        ps.credits += 1
+        ps.opening_moves += 1
+        if ps.credits < self.pace.credits[min(ps.stage, 2)]:
+            return False
+        if ps.opening_moves > 1 and ps.hesitated_stage != ps.stage and self._rng.random() < self.pace.hesitant:
+            ps.hesitated_stage = ps.stage
+            ps.hesitating = True
+            return False
+        ps.credits = 0
+        return True
+
+    def _ally(self, ps: PartnerState, kind: str) -> None:
+        delta = self.rules.alliance.deltas.get(kind, 0.0)
+        ps.alliance = min(10.0, max(0.0, ps.alliance + delta))
 
     # -- the turn ---------------------------------------------------------------
 
@@ -72,6 +99,10 @@ class Rulebook:
                rng: random.Random) -> Decision:
         names = self.couple.names
         moves = set(labels.moves)
+        self._rng = rng
+        state.sex_discussed = state.sex_discussed or bool(moves & {Move.INVITE_SEX, Move.FOLLOW_UP_SEX})
+        for ps in state.partners.values():
+            ps.hesitating = False
         addressed = [n for n in labels.addressed if n in names]
         primary = primary_speakers(self.couple, state, labels, addressed, rng)
         if Move.ABUSE in moves:
@@ -81,12 +112,61 @@ class Rulebook:
                 self.apply(state.partners[name], self.effect(self.couple.partner(name), "off_frame"), 0)
             return Decision([Beat(n, role_of(n, addressed), "off_frame", "reactions.off_frame")
                              for n in primary])
-        events = self._events(labels, addressed, primary)
+        hurts = moves & {Move.BLAME, Move.TAKE_SIDES, Move.SHAMING_SEX}
+        if Move.ENACTMENT in moves and not hurts and all(p.enactment for p in self.couple.partners):
+            return self._enactment(state, labels, addressed, primary)
+        events = self._events(state, labels, addressed, primary)
         outcomes = {name: self._apply_events(state, name, events[name]) for name in names}
         self._couple_across(state, outcomes)
-        return Decision(all_beats(self.couple, self.rules, state, outcomes, primary, addressed, rng))
+        beats = all_beats(self.couple, self.rules, state, outcomes, primary, addressed, rng)
+        return Decision(self._answer_facts(state, beats, labels, text, primary))
 
-    def _events(self, labels: TurnLabels, addressed: list[str], primary: list[str]) -> dict[str, list[str]]:
+    def _answer_facts(self, state: CoupleState, beats: list[Beat], labels: TurnLabels, text: str,
+                      primary: list[str]) -> list[Beat]:
+        """A content question is answered from the fact sheet (or honestly not known), in the
+        voice of the partner's current state: curt when defended."""
+        match = self.asks_fact(labels, text)
+        if Move.CONTENT_QUESTION not in labels.moves or not self.couple.facts:
+            return beats
+        out = []
+        for beat in beats:
+            answering = beat.speaker in primary and beat.reaction in ("content_question", "closed", "idle")
+            if not answering:
+                out.append(beat)
+                continue
+            partner, ps = self.couple.partner(beat.speaker), state.partners[beat.speaker]
+            curt = ps.defensiveness >= self.rules.thresholds.side_comment_min_defensiveness
+            if match is not None and beat.speaker in self.couple.fact(match.fact_id).answers:
+                pool = f"facts.{match.fact_id}.{'curt' if curt else 'plain'}"
+                out.append(Beat(beat.speaker, beat.role, "fact", pool))
+            elif match is not None:
+                other = self.couple.other(beat.speaker).name
+                out.append(Beat(other, "responds", "fact", f"facts.{match.fact_id}.{'curt' if curt else 'plain'}"))
+            elif partner.unknown_answers:
+                out.append(Beat(beat.speaker, beat.role, "unknown", "unknown_answers"))
+            else:
+                out.append(beat)
+        return out
+
+    def _enactment(self, state: CoupleState, labels: TurnLabels, addressed: list[str], primary: list[str]) -> Decision:
+        """ "Turn to her and tell her": the asked partner speaks to the other at their layer
+        (or declines when defended or not trusting the therapist); the other answers them."""
+        speaker = (addressed or primary)[0]
+        listener = self.couple.other(speaker).name
+        ps = state.partners[speaker]
+        refuses = ps.defensiveness >= self.rules.enactment_refuse_at or ps.alliance < self.rules.alliance.min_for_enactment
+        if refuses:
+            return Decision([Beat(speaker, "addressed", "enactment_refused", "enactment.refuse")])
+        beats = [Beat(speaker, "addressed", "enactment", f"enactment.{LADDER_STAGES[ps.stage]}")]
+        if ps.stage >= 2:
+            self.apply(state.partners[listener], self.effect(self.couple.partner(listener), "enactment_heard_soft"), 0)
+            beats.append(Beat(listener, "responds", "hears_soft", "enactment.hears_soft"))
+        else:
+            beats.append(Beat(listener, "responds", "hears_guarded", "enactment.hears_guarded"))
+        return Decision(beats)
+
+    def _events(self, state: CoupleState, labels: TurnLabels, addressed: list[str],
+                primary: list[str]) -> dict[str, list[str]]:
         names = self.couple.names
         moves = set(labels.moves)
         ev: dict[str, list[str]] = {n: [] for n in names}
@@ -100,7 +180,12 @@ class Rulebook:
         if Move.TAKE_SIDES in moves:
             against = targets(Move.TAKE_SIDES, primary)
             for n in names:
-                ev[n].append("sided_against" if n in against else "sided_with")
+                if n in against:
+                    ev[n].append("sided_against")
+                    continue
+                state.partners[n].sided_with += 1
+                protective = state.partners[n].sided_with >= self.rules.siding.protective_after
+                ev[n].append("defends_partner" if protective else "sided_with")
         if Move.SHAMING_SEX in moves:
             withdrawers = [p.name for p in self.couple.partners if p.sexual_cycle == "withdrawer"]
             for n in [x for x in labels.partners_for(Move.SHAMING_SEX) if x in names] or withdrawers or primary:
@@ -144,9 +229,12 @@ class Rulebook:
                 key = f"{kind}_{partner.sexual_cycle}"
             elif kind == "equate":
                 key = kind = "equate_protest" if partner.sees_cycles_unequal else "equate_accept"
-            if self.apply(ps, self.effect(partner, key), steps):
+            if self.apply(ps, self.effect(partner, "sided_with" if key == "defends_partner" else key), steps):
                 out.stepped, steps = True, steps - 1
+            self._ally(ps, kind)
             out.kinds.append(kind)
+        if ps.hesitating and not out.stepped:
+            out.kinds.append("hesitant")
         hurt = undercut or "equate_protest" in out.kinds
         if hurt and ps.defensiveness >= self.rules.thresholds.closes_at and ps.stage > 0 and not out.stepped:
             ps.stage -= 1  # a hurtful move on top of high defensiveness closes a layer again

@@ -18,18 +18,19 @@ from trainer.personas.rules import Rules
 # Reaction kinds that hurt: a validation in the same turn is undercut by them.
 NEGATIVE = {"blame", "sided_against", "shaming_sex"}
 # Partners speak up unprompted after these.
-MUST_SPEAK = NEGATIVE | {"equate_protest", "abuse", "partner_attacked"}
+MUST_SPEAK = NEGATIVE | {"equate_protest", "abuse", "partner_attacked", "defends_partner"}
 # Kinds a very defensive partner answers with a shut-down line instead.
 NEUTRAL = {"idle", "content_question", "generic_empathy", "evocative_unready", "advice", "frame_cycle"}
 PRIORITY = [
     "abuse", "partner_attacked", "blame", "sided_against", "shaming_sex", "equate_protest",
-    "raise_sex", "follow_up_sex", "evocative_unready", "repair", "sided_with", "sideline_sex",
-    "equate_accept", "validation", "frame_cycle", "advice", "generic_empathy", "evocative_ready",
+    "defends_partner", "raise_sex", "evocative_ready", "follow_up_sex", "evocative_unready", "hesitant", "repair", "sided_with",
+    "sideline_sex",
+    "equate_accept", "validation", "frame_cycle", "advice", "generic_empathy",
     "partner_softened", "partner_tested", "content_question", "idle",
 ]
 # Reaction kind -> persona reaction field holding its lines.
 PERSONA_REACTION = {"equate_protest": "equate_cycles", "equate_accept": "equate_cycles",
-                    "follow_up_sex": "raise_sex"}
+                    "follow_up_sex": "raise_sex", "hesitant": "evocative_unready"}
 
 
 @dataclass

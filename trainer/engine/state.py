@@ -21,6 +21,13 @@ class PartnerState(BaseModel):
     defensiveness: float
     engagement: float
     validated: bool = False  # protective move validated and not since undone by blame
+    credits: int = 0  # opening moves gathered toward the next ladder step (pace by difficulty)
+    opening_moves: int = 0  # opening moves received this session (no hesitant "maybe" on the first)
+    sided_with: int = 0  # times the therapist took this partner's side
+    hesitated_stage: int = -1  # stage at which a hesitant "maybe" was already given
+    hesitating: bool = False  # this turn's step came out as a hesitant "maybe"
+    alliance: float = 5.0  # trust in the therapist (0-10): up with validation, down with blame
+    said: list[str] = Field(default_factory=list)  # texts said this session: never repeated
     line_uses: dict[str, int] = Field(default_factory=dict)  # "pool#index" -> times said
     last_text: str | None = None  # never said twice in a row
 
@@ -62,6 +69,7 @@ class CoupleState(BaseModel):
     last_speaker: str | None = None
     partners: dict[str, PartnerState]
     flags: list[Flag] = Field(default_factory=list)
+    sex_discussed: bool = False  # the therapist has opened the sexual topic (listener lines may refer to it)
 
     def public(self) -> dict[str, dict[str, float | int | str]]:
         return {name: partner.public() for name, partner in self.partners.items()}

@@ -23,7 +23,7 @@ EFFECT_KEYS = (
     "sideline_sex_pursuer", "sideline_sex_withdrawer",
     "shaming_sex", "blame", "sided_against", "sided_with", "advice", "equate_protest",
     "equate_accept", "frame_cycle", "repair", "content_question", "idle", "off_frame", "abuse",
-    "partner_attacked", "partner_softened", "partner_tested",
+    "partner_attacked", "partner_softened", "partner_tested", "enactment_heard_soft",
 )
 
 
@@ -59,6 +59,33 @@ class Chances(_Strict):
     side_comment_calm: float = Field(ge=0, le=1)
 
 
+class Pace(_Strict):
+    """How much a couple needs before a partner opens a layer, by difficulty.
+
+    `credits[i]` is how many opening moves (validations, ready evocative questions)
+    it takes to step from stage i to i+1; `hesitant` is the chance that a step
+    that was earned comes out as a hesitant "maybe" first (never on the first
+    opening move of the session).
+    """
+
+    credits: list[int] = Field(min_length=3, max_length=3)
+    hesitant: float = Field(ge=0, le=1)
+
+
+class Siding(_Strict):
+    """Siding with a partner: uneasy at first, then protective of the other."""
+
+    protective_after: int = Field(ge=1)  # times sided with before defending the partner
+
+
+class Alliance(_Strict):
+    """Each partner's trust in the therapist (0-10) and what moves it."""
+
+    start: float = Field(ge=0, le=10)
+    deltas: dict[str, float]  # reaction kind -> change
+    min_for_enactment: float = Field(ge=0, le=10)  # below it, "tell her" is refused
+
+
 class Rules(_Strict):
     """Everything numeric the engine uses."""
 
@@ -70,6 +97,13 @@ class Rules(_Strict):
     thresholds: Thresholds
     chances: Chances
     effects: dict[str, Effect]
+    pace: dict[str, Pace]
+    siding: Siding
+    enactment_refuse_at: float = Field(ge=0, le=10)  # defensiveness at which "tell her" is refused
+    alliance: Alliance
+
+    def pace_for(self, difficulty: str) -> Pace:
+        return self.pace.get(difficulty) or Pace(credits=[1, 1, 1], hesitant=0)
 
     def effect(self, key: str) -> Effect:
         return self.effects.get(key) or Effect()

@@ -148,6 +148,7 @@ class Reactions(_Strict):
     closed: Reaction  # too defensive to say more
     partner_softened: Reaction  # the other just showed something soft: softens too
     partner_tested: Reaction  # ...or tests whether it is real
+    defends_partner: Reaction | None = None  # sided with again and again: stands up for the other
 
 
 class StartState(_Strict):

@@ -1,0 +1,114 @@
+"""The couple answers what was asked: facts from the sheet, the addressed partner first,
+enactments, meta talk that changes nothing, no line said twice, pace by difficulty."""
+
+from __future__ import annotations
+
+from trainer.engine import start_session
+from trainer.personas import load_couple
+
+
+def _session(couple_id: str = "marc-belinda", seed: int = 3):
+    s = start_session(load_couple(couple_id), seed=seed)
+    s.opening()
+    return s
+
+
+def _pools(result) -> list[tuple[str, str]]:
+    return [(p.speaker, p.pool) for p in result.plan.speakers]
+
+
+def test_content_questions_are_answered_from_the_fact_sheet_by_meaning() -> None:
+    s = _session()
+    assert _pools(s.respond("Marc, what line of work are you in?"))[0] == ("Marc", "facts.marc_job.plain")
+    # Same question in other words, name without a comma and in lowercase.
+    result = s.respond("belinda what do u do for a living")
+    assert _pools(result)[0] == ("Belinda", "facts.belinda_job.plain")
+    result = s.respond("Do the two of you have children?")
+    assert _pools(result)[0][1] == "facts.children.plain"
+
+
+def test_an_intake_question_as_the_first_line_is_answered_not_the_scripted_opening() -> None:
+    s = start_session(load_couple("marc-belinda"), seed=1)
+    result = s.respond("How long have you two been together?")
+    assert result.plan.speakers[0].pool.startswith("facts.how_long_together")
+
+
+def test_a_question_the_sheet_cannot_answer_gets_an_in_character_not_known() -> None:
+    s = _session()
+    result = s.respond("Marc, what did you have for breakfast this morning?")
+    assert _pools(result) == [("Marc", "unknown_answers")]
+    assert result.replies[0].text in {line.text for line in load_couple("marc-belinda").partner("Marc").unknown_answers}
+
+
+def test_the_addressed_partner_answers() -> None:
+    s = _session()
+    assert _pools(s.respond("Belinda how did you two meet?"))[0][0] == "Belinda"
+    assert _pools(s.respond("how did you two meet, marc?"))[0][0] == "Marc"
+
+
+def test_meta_talk_gets_a_puzzled_reply_and_changes_nothing() -> None:
+    s = _session()
+    before = s.state.model_copy(deep=True)
+    result = s.respond("Are you a computer?")
+    assert all(pool == "reactions.off_frame" for _, pool in _pools(result))
+    for name, partner in result.state.partners.items():
+        was = before.partners[name]
+        assert (partner.stage, partner.openness, partner.defensiveness, partner.engagement) == (
+            was.stage, was.openness, was.defensiveness, was.engagement)
+
+
+def test_enactment_speaker_talks_to_the_partner_and_the_partner_answers() -> None:
+    s = _session()
+    result = s.respond("Marc, could you turn to Belinda and tell her that directly?")
+    assert _pools(result) == [("Marc", "enactment.guarded"), ("Belinda", "enactment.hears_guarded")]
+
+
+def test_enactment_is_refused_when_defended() -> None:
+    s = _session()
+    for _ in range(3):
+        s.respond("Marc, honestly, tuning her out is just lazy and selfish. Grow up.")
+    result = s.respond("Marc, turn to Belinda and tell her how you feel.")
+    assert _pools(result)[0] == ("Marc", "enactment.refuse")
+
+
+def test_no_client_line_is_repeated_in_a_long_session() -> None:
+    s = _session()
+    lines = ["Can you say more?", "Marc, what's that like?", "Belinda, what's that like?", "I see.",
+             "How long have you been married?", "What do you do for work?", "Okay.", "Go on."] * 6
+    for line in lines:
+        s.respond(line)
+    said = [t.text for t in s.transcript().turns if not t.is_therapist]
+    assert len(said) == len(set(said))
+
+
+def _turn_reaching_fear(couple_id: str, partner: str) -> int | None:
+    s = start_session(load_couple(couple_id), seed=5)
+    s.opening()
+    s.respond(f"{partner}, it makes sense that you pull back; it's how you keep things from blowing up.")
+    for n in range(2, 30):
+        result = s.respond(f"{partner}, what happens inside you, underneath, when that happens? What are you afraid of?")
+        if result.state.partners[partner].stage == 3:
+            return n
+        if n % 3 == 0:
+            s.respond(f"{partner}, of course you protect yourself that way; shutting down is how you stay safe.")
+    return None
+
+
+def test_advanced_couples_need_more_than_the_beginner_couple() -> None:
+    beginners = [c for c in ("marc-belinda", "tomas-amara", "dana-greg", "jen-rosa", "nadia-paul", "ruth-harold")
+                 if load_couple(c).difficulty == "beginner"]
+    advanced = [c for c in ("marc-belinda", "tomas-amara", "dana-greg", "jen-rosa", "nadia-paul", "ruth-harold")
+                if load_couple(c).difficulty == "advanced"]
+    assert beginners and advanced
+    fast = _turn_reaching_fear(beginners[0], load_couple(beginners[0]).names[0])
+    slow = _turn_reaching_fear(advanced[0], load_couple(advanced[0]).names[0])
+    assert fast is not None and (slow is None or slow > fast)
+
+
+def test_sided_with_again_and_again_defends_the_partner() -> None:
+    s = _session()
+    kinds = []
+    for _ in range(3):
+        result = s.respond("Belinda, you're right, Marc should just listen to you.")
+        kinds.append([p.reaction for p in result.plan.speakers if p.speaker == "Belinda"])
+    assert any("defends_partner" in k for k in kinds[1:])
