@@ -79,7 +79,11 @@ def main() -> int:
 
     shaming = scores["shaming_sex"]
     abuse_fp = sum(1 for t, p in zip(truth_t, pred_t, strict=True) if "abuse" in p and "abuse" not in t)
+    hostile = {"abuse", "blame", "shaming_sex", "take_sides"}
+    benign = [(t, p) for t, p in zip(truth_t, pred_t, strict=True) if not t & hostile]
+    benign_fp = sum(1 for t, p in benign if "abuse" in p)
     print(f"\nshaming recall: {shaming.recall:.3f} ({shaming.tp}/{shaming.support})")
+    print(f"abuse false positives on ordinary clinical talk (items with no hostile label): {benign_fp} of {len(benign)}")
     print(f"abuse false positives (items a supervisor would not call abuse): {abuse_fp} of "
           f"{sum(1 for t in truth_t if 'abuse' not in t)}")
 
@@ -104,6 +108,7 @@ def main() -> int:
             "macro_f1": macro,
             "shaming_recall": shaming.recall,
             "abuse_false_positives": abuse_fp,
+            "abuse_false_positives_clinical": benign_fp,
             "addressee": {k: sum(v) / len(v) for k, v in kinds.items()},
         }, indent=2), encoding="utf-8")
     return 0

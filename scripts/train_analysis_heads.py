@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """Fit the learned heads of the turn analysis on corpus/train and write them next to the code.
 
-Development-time tool (needs scikit-learn from the dev extra); the product only
+Development-time tool (needs scikit-learn from the dev extra for the folds); the product only
 reads the `.npz` files it writes. Reproducible: same corpus, same heads.
 
 For every training item the item becomes the last turn of a short transcript,
@@ -26,7 +26,6 @@ import time
 from pathlib import Path
 
 import numpy as np
-from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
 from trainer.analysis.combine import _hesitation_as_label
@@ -39,7 +38,14 @@ from trainer.corpus import CORPUS_DIR, load_split
 from trainer.corpus.predict import item_transcript
 from trainer.corpus.schema import CorpusItem
 
-C_GRID = (0.05, 0.2, 1.0)
+HIDDEN = 256
+EPOCHS = 20
+BATCH = 128
+DROPOUT = 0.2
+DECAY = 1e-4
+LEARNING_RATE = 1e-3
+MEMBERS = 3  # networks averaged in the shipped heads
+PROBE_WEIGHT = 4.0  # the regression probes state the rubric's boundaries; they weigh more than one item
 ALIASES = {"invite_sex": "engage_sex", "follow_up_sex": "engage_sex"}
 
 
@@ -54,13 +60,18 @@ def _rows(item: CorpusItem) -> tuple[np.ndarray, list[tuple[int, int]]]:
     rule, f = rule_labels(turns, len(turns) - 1, names, history)
     rule = _hesitation_as_label(rule)
     build = therapist_features if item.role == "therapist" else client_features
-    feats = build(item.text, rule, f, history)
+    feats = build(item.text, rule, f, history, names)
     return feats.matrix, [(s.start, s.end) for s in feats.spans]
 
 
 def _targets(item: CorpusItem, spans: list[tuple[int, int]], labels: tuple[str, ...]) -> np.ndarray:
     """(n_sentences, L): 1 positive, 0 negative, -1 left out."""
     y = np.zeros((len(spans), len(labels)), dtype=np.int8)
+    if item.judged is not None:
+        judged = {ALIASES.get(label, label) for label in item.judged}
+        for j, head in enumerate(labels):
+            if head not in judged:
+                y[:, j] = -1
     present: dict[str, list[str]] = {}
     for label in item.labels:
         present.setdefault(ALIASES.get(label, label), []).append(label)
@@ -83,13 +94,54 @@ def _targets(item: CorpusItem, spans: list[tuple[int, int]], labels: tuple[str, 
     return y
 
 
-def _fit(x: np.ndarray, y: np.ndarray, c: float) -> LogisticRegression | None:
-    keep = y >= 0
-    if len(set(y[keep].tolist())) < 2:
-        return None
-    model = LogisticRegression(C=c, max_iter=3000)
-    model.fit(x[keep], y[keep])
-    return model
+def _fit(z: np.ndarray, y: np.ndarray, seed: int, row_weight: np.ndarray | None = None) -> tuple[np.ndarray, ...]:
+    """A two-layer network with a masked, multi-label logistic loss (y = -1 is left out)."""
+    epochs = EPOCHS
+    rng = np.random.default_rng(seed)
+    row_weight = np.ones(len(z), np.float32) if row_weight is None else row_weight.astype(np.float32)
+    n, d = z.shape
+    labels = y.shape[1]
+    mask = (y >= 0).astype(np.float32)
+    target = np.clip(y, 0, 1).astype(np.float32)
+    pos = (target * mask).sum(0)
+    neg = ((1 - target) * mask).sum(0)
+    pos_weight = np.clip(np.sqrt(neg / np.maximum(pos, 1)), 1.0, 4.0).astype(np.float32)
+    params = [rng.normal(0, np.sqrt(2 / d), (d, HIDDEN)).astype(np.float32), np.zeros(HIDDEN, np.float32),
+              rng.normal(0, np.sqrt(1 / HIDDEN), (HIDDEN, labels)).astype(np.float32),
+              np.log(np.maximum(pos, 1) / np.maximum(neg, 1)).astype(np.float32)]
+    moments = [np.zeros_like(p) for p in params]
+    velocities = [np.zeros_like(p) for p in params]
+    step = 0
+    for _ in range(epochs):
+        order = rng.permutation(n)
+        for start in range(0, n, BATCH):
+            idx = order[start:start + BATCH]
+            x = z[idx] * (rng.random((len(idx), d)) > DROPOUT) / (1 - DROPOUT)
+            w1, b1, w2, b2 = params
+            pre = x @ w1 + b1
+            hidden = np.maximum(pre, 0)
+            prob = 1 / (1 + np.exp(-np.clip(hidden @ w2 + b2, -30, 30)))
+            t, m = target[idx], mask[idx]
+            weight = m * (1 + (pos_weight - 1) * t) * row_weight[idx, None]
+            g = (prob - t) * weight / len(idx)
+            grads = [None, None, hidden.T @ g + DECAY * w2, g.sum(0)]
+            gh = (g @ w2.T) * (pre > 0)
+            grads[0] = x.T @ gh + DECAY * w1
+            grads[1] = gh.sum(0)
+            step += 1
+            for k, (p, gk) in enumerate(zip(params, grads, strict=True)):
+                moments[k] = 0.9 * moments[k] + 0.1 * gk
+                velocities[k] = 0.999 * velocities[k] + 0.001 * gk * gk
+                mhat = moments[k] / (1 - 0.9 ** step)
+                vhat = velocities[k] / (1 - 0.999 ** step)
+                p -= LEARNING_RATE * mhat / (np.sqrt(vhat) + 1e-8)
+    return tuple(params)
+
+
+def _predict(params: tuple[np.ndarray, ...], z: np.ndarray) -> np.ndarray:
+    w1, b1, w2, b2 = params
+    hidden = np.maximum(z @ w1 + b1, 0)
+    return 1 / (1 + np.exp(-np.clip(hidden @ w2 + b2, -30, 30)))
 
 
 def _best_threshold(scores: np.ndarray, truth: np.ndarray) -> tuple[float, float]:
@@ -105,70 +157,73 @@ def _best_threshold(scores: np.ndarray, truth: np.ndarray) -> tuple[float, float
     return best
 
 
-def train(role: str, labels: tuple[str, ...], items: list[CorpusItem], folds: int) -> tuple[Heads, dict]:
-    xs, ys, groups = [], [], []
+def train(role: str, labels: tuple[str, ...], items: list[CorpusItem], folds: int,
+          members: int = MEMBERS) -> tuple[Heads | None, dict]:
+    xs, ys, groups, weights = [], [], [], []
     for n, item in enumerate(items):
         x, spans = _rows(item)
         xs.append(x)
         ys.append(_targets(item, spans, labels))
         groups.extend([n] * len(spans))
-    x = np.vstack(xs).astype(np.float64)
+        weights.extend([PROBE_WEIGHT if item.judged is not None else 1.0] * len(spans))
+    row_weight = np.array(weights, dtype=np.float32)
+    x = np.vstack(xs).astype(np.float32)
     y = np.vstack(ys)
     groups_arr = np.array(groups)
     mean = x.mean(axis=0)
     scale = np.maximum(x.std(axis=0), 1e-3)
-    z = (x - mean) / scale
-    truth_turn = np.array([[ALIASES.get(lab, lab) for lab in item.labels] for item in items], dtype=object)
-    weights = np.zeros((len(labels), x.shape[1]))
-    bias = np.zeros(len(labels))
-    thresholds = np.full(len(labels), 0.5)
+    z = ((x - mean) / scale).astype(np.float32)
+    oof = np.zeros(y.shape, dtype=np.float32)
+    for fold, (train_idx, test_idx) in enumerate(GroupKFold(n_splits=folds).split(z, groups=groups_arr)):
+        oof[test_idx] = _predict(_fit(z[train_idx], y[train_idx], seed=fold, row_weight=row_weight[train_idx]), z[test_idx])
+    per_turn = np.zeros((len(items), len(labels)), dtype=np.float32)
+    np.maximum.at(per_turn, groups_arr, oof)
+    thresholds = np.full(len(labels), 0.5, dtype=np.float32)
     report: dict[str, dict] = {}
-    splitter = GroupKFold(n_splits=folds)
     for j, label in enumerate(labels):
-        truth = np.array([label in t for t in truth_turn])
-        best = None
-        for c in C_GRID:
-            oof = np.zeros(len(z))
-            for train_idx, test_idx in splitter.split(z, groups=groups_arr):
-                model = _fit(z[train_idx], y[train_idx, j], c)
-                oof[test_idx] = model.predict_proba(z[test_idx])[:, 1] if model else 0.0
-            per_turn = np.zeros(len(items))
-            np.maximum.at(per_turn, groups_arr, oof)
-            threshold, f1 = _best_threshold(per_turn, truth)
-            if best is None or f1 > best[2]:
-                best = (c, threshold, f1)
-        c, threshold, f1 = best
-        model = _fit(z, y[:, j], c)
-        if model is not None:
-            weights[j] = model.coef_[0]
-            bias[j] = model.intercept_[0]
-        else:
-            bias[j] = -30.0
+        truth = np.array([label in {ALIASES.get(x, x) for x in item.labels} for item in items])
+        judged = np.array([item.judged is None or label in {ALIASES.get(x, x) for x in item.judged} for item in items])
+        threshold, f1 = _best_threshold(per_turn[judged, j], truth[judged])
         thresholds[j] = threshold
-        report[label] = {"C": c, "threshold": round(threshold, 3), "oof_f1": round(f1, 3), "positives": int(truth.sum())}
-        print(f"  {role:9} {label:26} positives {int(truth.sum()):4d}  C {c:<5} threshold {threshold:.3f}  out-of-fold F1 {f1:.3f}",
-              flush=True)
-    return Heads(labels, mean.astype(np.float32), scale.astype(np.float32), weights.astype(np.float32),
-                 bias.astype(np.float32), thresholds.astype(np.float32)), report
+        report[label] = {"threshold": round(threshold, 3), "oof_f1": round(f1, 3), "positives": int(truth.sum())}
+        print(f"  {role:9} {label:26} positives {int(truth.sum()):4d}  threshold {threshold:.3f}  "
+              f"out-of-fold F1 {f1:.3f}", flush=True)
+    if not members:
+        return None, report
+    fitted = [_fit(z, y, seed=100 + m, row_weight=row_weight) for m in range(members)]
+    stack = [np.stack([m[k] for m in fitted]) for k in range(4)]
+    return Heads(labels, mean.astype(np.float32), scale.astype(np.float32), *stack, thresholds), report
 
 
 def main() -> int:
+    global HIDDEN, EPOCHS, DROPOUT
     parser = argparse.ArgumentParser(description="Fit the turn-analysis heads on corpus/train.")
-    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--folds", type=int, default=4)
+    parser.add_argument("--hidden", type=int, default=HIDDEN)
+    parser.add_argument("--epochs", type=int, default=EPOCHS)
+    parser.add_argument("--dropout", type=float, default=DROPOUT)
+    parser.add_argument("--role", choices=["therapist", "client"], help="fit one role only")
+    parser.add_argument("--dry-run", action="store_true", help="report out-of-fold figures, write nothing")
     args = parser.parse_args()
+    HIDDEN, EPOCHS, DROPOUT = args.hidden, args.epochs, args.dropout
     items = load_split("train")
     digest = hashlib.sha256()
     for path in sorted((CORPUS_DIR / "train").glob("*.jsonl")):
         digest.update(path.read_bytes())
     started = time.perf_counter()
     info: dict = {"corpus_sha256": digest.hexdigest(), "items": len(items)}
+    info["settings"] = {"hidden": HIDDEN, "epochs": EPOCHS, "dropout": DROPOUT, "members": MEMBERS, "folds": args.folds}
     for role, labels in (("therapist", THERAPIST_HEAD_LABELS), ("client", CLIENT_HEAD_LABELS)):
+        if args.role and role != args.role:
+            continue
         chosen = [i for i in items if i.role == role]
         print(f"{role}: {len(chosen)} items", flush=True)
-        heads, report = train(role, labels, chosen, args.folds)
-        heads.save(HEADS_DIR / f"{role}_heads.npz")
+        heads, report = train(role, labels, chosen, args.folds, members=0 if args.dry_run else MEMBERS)
         info[role] = report
-    (HEADS_DIR / "heads_info.json").write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
+        if not args.dry_run:
+            heads.save(HEADS_DIR / f"{role}_heads.npz")
+    if not args.dry_run and not args.role:
+        (HEADS_DIR / "heads_info.json").write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
     print(f"done in {time.perf_counter() - started:.0f} s")
     return 0
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Sequence
 
-from trainer.analysis.combine import final_labels
+from trainer.analysis.combine import final_labels, learned_layer_enabled
+from trainer.analysis.learned.features import prewarm
 from trainer.analysis.history import History, advance
 from trainer.analysis.labels import TurnLabels
 from trainer.transcript import Transcript, Turn
@@ -31,6 +32,8 @@ def analyze_transcript(transcript: Transcript) -> list[TurnLabels]:
     """Labels for every turn, in one forward pass."""
     names = tuple(transcript.client_names)
     history = History()
+    if learned_layer_enabled():
+        prewarm([t.text for t in transcript.turns], names)
     return [_label_and_advance(transcript.turns, i, names, history) for i in range(len(transcript.turns))]
 
 

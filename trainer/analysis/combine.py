@@ -33,6 +33,9 @@ _TAG_PARENT = {
     "confirms_need_conjecture": "confirms_conjecture",
 }
 _ABOUT = {"validate_protective_move", "blame", "take_sides", "repair"}
+# An abuse label flags the session and makes the couple recoil, so it needs the rules' hostile
+# words too unless the heads are nearly certain: ordinary clinical talk must never draw it.
+ABUSE_ALONE = 0.9
 _TENTATIVE = re.compile(r"\b(?:wonder|perhaps|maybe|guess|imagine|could it be|is it that|am i right|is that right|"
                         r"i'm curious if|might|sounds like|seems like|i sense)\b", re.IGNORECASE)
 
@@ -55,10 +58,10 @@ def final_labels(turns: Sequence[Turn], index: int, names: tuple[str, ...], hist
         rule.confidence = {key: 1.0 for key in [*map(str, rule.moves), *map(str, rule.disclosures)]}
         return rule, f.last_sentence_sexual
     if turn.is_therapist:
-        feats = therapist_features(turn.text, rule, f, history)
+        feats = therapist_features(turn.text, rule, f, history, names)
         labels = _join_therapist(rule, feats, turn.text, names, history)
         return labels, False
-    feats = client_features(turn.text, rule, f, history)
+    feats = client_features(turn.text, rule, f, history, names)
     labels = _join_client(rule, feats, turn.text, history)
     return labels, labels.has(Disclosure.MENTIONS_SEX) and f.last_sentence_sexual
 
@@ -139,6 +142,8 @@ def _join_therapist(rule: TurnLabels, feats: TurnFeatures, text: str, names: tup
         if label in ("engage_sex", "sideline_sex", "shaming_sex") or not d.holds[label]:
             continue
         final[label] = d.best[label]
+    if "abuse" in final and Move.ABUSE not in rule.moves and final["abuse"] < ABUSE_ALONE:
+        del final["abuse"]
 
     def about_of(label: str, span: Span) -> list[str]:
         return about_partners(text, span.end - 1, rule.addressed, list(names), (span.start, span.end)) or list(rule.addressed)

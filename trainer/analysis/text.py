@@ -16,7 +16,8 @@ _CLAUSE_BREAK = re.compile(r"[,;:]|\s[-\u2013\u2014]+\s|--|\u2014|\bbut\b|\bthou
 _NEGATORS = re.compile(r"\b(?:not|no|never|nothing|hardly|barely|without|neither|nor)\b|n't\b", re.IGNORECASE)
 _QUESTION_START = re.compile(
     r"^\s*(?:\w+,?\s*)?(?:so,?\s*|and,?\s*|but,?\s*|okay,?\s*|well,?\s*)?"
-    r"(?:what|how|when|where|why|who|which|do|does|did|is|are|was|were|can|could|would|will|have|has|tell me|help me|say more)\b",
+    r"(?:what|whats|what's|how|hows|how's|when|where|wheres|why|who|whos|which|do|does|did|is|are|was|were|can|could|would|will|"
+    r"have|has|tell me|help me|say more)\b",
     re.IGNORECASE,
 )
 _QUOTED = re.compile(r"(?:(?<=\s)|^)['\"][^'\"]+['\"](?=[\s,.;:!?]|$)")

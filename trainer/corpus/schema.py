@@ -31,6 +31,9 @@ class CorpusItem(BaseModel):
     about: dict[str, list[str]] = Field(default_factory=dict)
     addressed: list[str] = Field(default_factory=list)
     evidence: dict[str, str] = Field(default_factory=dict)
+    # Labels a partially labelled item was judged on (None: every label). Regression probes
+    # assert one decision each; their other labels are unknown, not absent.
+    judged: list[str] | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> CorpusItem:

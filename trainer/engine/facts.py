@@ -20,6 +20,7 @@ from trainer.encoder import get_encoder
 from trainer.personas import Couple
 
 MATCH_THRESHOLD = 0.55  # cosine; below it the sheet has no answer
+OPEN_PROMPT_THRESHOLD = 0.6
 _NAMES_CACHE: dict[str, re.Pattern[str]] = {}
 
 
@@ -97,9 +98,30 @@ def match_fact(couple: Couple, text: str, addressed: Sequence[str] = (), thresho
         close = [f for f, v in per_fact.items() if v >= best - margin and _about(couple, f, who)]
         if close:
             best_id = max(close, key=per_fact.__getitem__)
+        else:
+            best_id = _mirror(couple, best_id, who)
     return FactMatch(best_id, per_fact[best_id])
+
+
+def _mirror(couple: Couple, fact_id: str, who: str) -> str:
+    """`marc_job` asked of Belinda is `belinda_job`, when the sheet has it."""
+    other = next((n.lower() for n in couple.names if n.lower() != who), "")
+    parts = fact_id.split("_")
+    if other and other in parts:
+        mirrored = "_".join(who if p == other else p for p in parts)
+        if any(f.id == mirrored for f in couple.facts):
+            return mirrored
+    return fact_id
 
 
 def _about(couple: Couple, fact_id: str, who: str) -> bool:
     fact = couple.fact(fact_id)
     return who in fact.id.split("_") or any(who in q.lower() for q in fact.questions)
+
+
+def open_prompt_score(text: str, prompts: Sequence[str]) -> float:
+    """How much the turn reads as a broad "what brings you in?" question (cosine, 0 when none)."""
+    asked = question_sentences(text)[:2]
+    if not asked or not prompts:
+        return 0.0
+    return float((get_encoder().encode(asked) @ get_encoder().encode(list(prompts)).T).max())

@@ -42,7 +42,12 @@ _FALLBACK = {
     "unknown_answers": ["unknown_answers", "reactions.evocative_unready"],
 }
 _AGAIN = ["Like I said:", "I already told you:", "Same answer as before:", "Again,", "As I said,"]
-_LAST_RESORT = ["Mm.", "Yeah.", "Hm.", "I guess.", "Okay.", "Sure.", "Right.", "...", "Maybe.", "I don't know."]
+# Short acknowledgements for a very long session in which a partner has said every authored line
+# that fits: better a plain "Mm." than a line said twice.
+_LAST_RESORT = ["Mm.", "Yeah.", "Hm.", "I guess.", "Okay.", "Sure.", "Right.", "Maybe.", "I don't know.",
+                "Mm-hm.", "Yeah, maybe.", "Sure, I guess.", "Hm. Okay.", "If you say so.", "I suppose.",
+                "Could be.", "Not sure.", "Fine.", "Right, yeah.", "Okay...", "I hear you.", "Uh-huh.",
+                "Hard to say.", "I guess so.", "Possibly.", "Maybe, yeah.", "I'd have to think.", "Yeah. Okay."]
 
 
 def _satisfied(line: Line, couple: Couple, state: CoupleState, speaker: str) -> bool:
@@ -76,8 +81,15 @@ def _choose(couple: Couple, state: CoupleState, beat: Beat, rng: random.Random) 
                     text = f"{prefix} {line.text}"
                     if text not in said:
                         return pool, -1, Line(text=text, nonverbal=line.nonverbal)
-    spare = next((t for t in _LAST_RESORT if t not in said), "...")
+    spare = next((t for t in _LAST_RESORT if t not in said), "...")  # "..." only past every one of them
     return beat.pool, -1, Line(text=spare, nonverbal="")
+
+
+def _known_facts(couple: Couple, state: CoupleState) -> list[str]:
+    """Fact-sheet answers either partner has given so far, as "Name: answer"."""
+    answers = {a.text: name for fact in couple.facts for name, lines in fact.answers.items() for a in lines}
+    said = [(text, name) for name, ps in state.partners.items() for text in ps.said]
+    return [f"{name}: {text}" for text, name in said if answers.get(text.split(": ", 1)[-1]) == name]
 
 
 def _fallbacks(pool: str, stage: int) -> list[str]:
@@ -123,7 +135,7 @@ def build_plan(couple: Couple, state: CoupleState, turns: Sequence[Turn], rules:
             speaker=beat.speaker, role=beat.role, reaction=beat.reaction, pool=beat.pool,
             stage=ps.stage, stage_unlocked=beat.unlocked, line=line,
             avoid=_recent_lines(turns, beat.speaker), state=ps.public(),
-            facts=persona_facts(partner, ps.stage),
+            facts=persona_facts(partner, ps.stage), known_facts=_known_facts(couple, state),
         ))
     return RenderPlan(
         couple_id=couple.id, title=couple.title, setting=couple.setting, partners=couple.names,

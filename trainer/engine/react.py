@@ -8,6 +8,7 @@ from the rules file and the persona (`trainer/personas/rules.yaml`).
 from __future__ import annotations
 
 import random
+import re
 
 from trainer.analysis.labels import Move, TurnLabels
 from trainer.engine.speakers import (
@@ -19,11 +20,16 @@ from trainer.engine.speakers import (
     primary_speakers,
     role_of,
 )
-from trainer.engine.facts import FactMatch, match_fact
+from trainer.engine.facts import OPEN_PROMPT_THRESHOLD, FactMatch, match_fact, open_prompt_score
 from trainer.engine.state import CoupleState, Flag, PartnerState
 from trainer.personas import LADDER_STAGES
 from trainer.personas import Couple, Effect, Partner
 from trainer.personas.rules import Rules
+
+# "Say more about that": the partner keeps talking about what they just said, no new topic.
+_FOLLOW_UP = re.compile(r"\b(?:say (?:a bit |a little )?more|tell me more|more about (?:that|this|it)|"
+                        r"what(?:'s| is| was) (?:that|it|this) like|go on|keep going|what do you mean|how so)\b",
+                        re.IGNORECASE)
 
 # Effect key -> persona reaction whose `effect:` may override it.
 OVERRIDE_FIELD = {"equate_protest": "equate_cycles", "equate_accept": "equate_cycles",
@@ -115,7 +121,7 @@ class Rulebook:
         hurts = moves & {Move.BLAME, Move.TAKE_SIDES, Move.SHAMING_SEX}
         if Move.ENACTMENT in moves and not hurts and all(p.enactment for p in self.couple.partners):
             return self._enactment(state, labels, addressed, primary)
-        events = self._events(state, labels, addressed, primary)
+        events = self._events(state, labels, addressed, primary, follow_up=bool(_FOLLOW_UP.search(text)))
         outcomes = {name: self._apply_events(state, name, events[name]) for name in names}
         self._couple_across(state, outcomes)
         beats = all_beats(self.couple, self.rules, state, outcomes, primary, addressed, rng)
@@ -125,9 +131,12 @@ class Rulebook:
                       primary: list[str]) -> list[Beat]:
         """A content question is answered from the fact sheet (or honestly not known), in the
         voice of the partner's current state: curt when defended."""
-        match = self.asks_fact(labels, text)
-        if Move.CONTENT_QUESTION not in labels.moves or not self.couple.facts:
+        if Move.CONTENT_QUESTION not in labels.moves or not self.couple.facts or _FOLLOW_UP.search(text):
             return beats
+        match = self.asks_fact(labels, text)
+        overview = open_prompt_score(text, self.rules.open_prompts)
+        if overview >= OPEN_PROMPT_THRESHOLD and (match is None or overview >= match.score):
+            return beats  # an overview question: the general surface lines answer it
         out = []
         for beat in beats:
             answering = beat.speaker in primary and beat.reaction in ("content_question", "closed", "idle")
@@ -166,7 +175,7 @@ class Rulebook:
         return Decision(beats)
 
     def _events(self, state: CoupleState, labels: TurnLabels, addressed: list[str],
-                primary: list[str]) -> dict[str, list[str]]:
+                primary: list[str], follow_up: bool = False) -> dict[str, list[str]]:
         names = self.couple.names
         moves = set(labels.moves)
         ev: dict[str, list[str]] = {n: [] for n in names}
@@ -205,7 +214,7 @@ class Rulebook:
                         ev[n].append(kind)
         for move, kind, fallback in ((Move.REPAIR, "repair", names), (Move.ADVICE, "advice", primary),
                                      (Move.GENERIC_EMPATHY, "generic_empathy", primary),
-                                     (Move.CONTENT_QUESTION, "content_question", primary)):
+                                     (Move.CONTENT_QUESTION, "idle" if follow_up else "content_question", primary)):
             if move in moves:
                 for n in targets(move, fallback):
                     ev[n].append(kind)

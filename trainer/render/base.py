@@ -110,6 +110,9 @@ class SpeakerPlan(BaseModel):
     stage_unlocked: bool  # this turn opened a new ladder layer for the speaker
     line: Line  # the authored variant the engine picked
     avoid: list[str] = Field(default_factory=list)  # this speaker's recent lines
+    # Surface facts of the couple's sheet already said this session (never hidden layers):
+    # a model answering a content question stays consistent with them.
+    known_facts: list[str] = Field(default_factory=list)
     state: dict[str, float | int | str]  # the speaker's public state after the turn
     facts: PersonaFacts
 

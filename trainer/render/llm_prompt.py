@@ -85,6 +85,9 @@ def _listing(items: list[str]) -> str:
     return "; ".join(" ".join(i.split()) for i in items) or "-"
 
 
+MAX_KNOWN_FACTS = 6
+
+
 def speaker_notes(sp: SpeakerPlan) -> str:
     """One speaker's notes for this turn: stage, unlocked layers only, and the guide line."""
     vocab, f = _vocabulary(), sp.facts
@@ -99,6 +102,9 @@ def speaker_notes(sp: SpeakerPlan) -> str:
     if examples:
         unlocked.append(f"How {f.name} sounds at this depth: "
                         + " / ".join(f'"{" ".join(e.split())}"' for e in examples))
+    if sp.known_facts:
+        unlocked.append("Facts already said in this session (stay consistent with them): "
+                        + " / ".join(f'"{" ".join(k.split())}"' for k in sp.known_facts[-MAX_KNOWN_FACTS:]))
     avoid = "".join(f'\nDo not repeat: "{" ".join(a.split())}"' for a in sp.avoid[-2:])
     cue = f'\nBody language idea: "{sp.line.nonverbal}"' if sp.line.nonverbal else ""
     reaction = vocab["reactions"].get(sp.reaction, vocab["reactions"]["ladder"])

@@ -27,6 +27,26 @@ _FIRST_PERSON = re.compile(r"\b(?:i|i'm|im|i've|i'd|me|my|myself)\b", re.IGNOREC
 _SECOND_PERSON = re.compile(r"\b(?:you|your|you're|u|ur|yourself)\b", re.IGNORECASE)
 
 
+# Chat forms spelled out for the encoder only (evidence offsets come from the original text).
+_CHAT = [(re.compile(rf"\b{a}\b", re.IGNORECASE), b) for a, b in (
+    ("u", "you"), ("ur", "your"), ("ya", "you"), ("r", "are"), ("whats", "what's"), ("hows", "how's"),
+    ("wheres", "where's"), ("whos", "who's"), ("dont", "don't"), ("doesnt", "doesn't"), ("didnt", "didn't"),
+    ("cant", "can't"), ("wont", "won't"), ("isnt", "isn't"), ("im", "I'm"), ("ive", "I've"), ("abt", "about"),
+    ("bc", "because"), ("cuz", "because"), ("tbh", "to be honest"), ("idk", "I don't know"), ("rn", "right now"),
+    ("pls", "please"), ("thx", "thanks"), ("wanna", "want to"), ("gonna", "going to"), ("kinda", "kind of"),
+    ("w/", "with"), ("b4", "before"), ("2gether", "together"), ("ppl", "people"), ("smth", "something"))]
+
+
+def encoder_text(text: str, names: Sequence[str]) -> str:
+    """What the encoder reads: chat forms spelled out, the partners' names made uniform
+    (a name carries no meaning for the move; the rules handle who is who)."""
+    for rx, full in _CHAT:
+        text = rx.sub(full, text)
+    for name in names:
+        text = re.sub(rf"\b{re.escape(name)}\b", "Alex", text, flags=re.IGNORECASE)
+    return text
+
+
 @dataclass(frozen=True)
 class TurnFeatures:
     spans: tuple[Span, ...]  # the sentences scored (offsets into the turn text)
@@ -40,10 +60,9 @@ def turn_sentences(text: str) -> tuple[Span, ...]:
     return spans[:MAX_SENTENCES]
 
 
-def context_text(text: str) -> str:
+def context_sentences(text: str) -> list[str]:
     """The end of the turn being answered: its last two sentences (questions sit at the end)."""
-    spans = sentences(normalize(text))
-    return " ".join(s.text for s in spans[-2:]) if spans else ""
+    return [s.text for s in turn_sentences(text)[-2:]] if text.strip() else []
 
 
 def _cue_sentences(labels: TurnLabels, text: str, spans: Sequence[Span]) -> dict[str, set[int]]:
@@ -60,11 +79,28 @@ def _flags(names: Sequence[str], present: set[str], in_sentence: dict[str, set[i
     return [float(n in present) for n in names] + [float(i in in_sentence.get(n, ())) for n in names]
 
 
-def therapist_features(text: str, rule: TurnLabels, f: SexFeatures, history: History) -> TurnFeatures:
+def _encode(spans: Sequence[Span], context: list[str], names: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Sentence vectors, and the context vector: the mean of the previous turn's last sentences
+    (already encoded when that turn was read, so they come from the cache)."""
+    texts = [encoder_text(s.text, names) for s in spans] + [encoder_text(c, names) for c in context]
+    vectors = get_encoder().encode(texts)
+    sent = vectors[: len(spans)]
+    ctx = vectors[len(spans):].mean(axis=0) if context else np.zeros(vectors.shape[1], dtype=np.float32)
+    return sent, ctx
+
+
+def prewarm(texts: Sequence[str], names: Sequence[str]) -> None:
+    """Encode every sentence of a whole transcript in one batch (much faster than turn by turn)."""
+    batch = [encoder_text(s.text, names) for text in texts for s in turn_sentences(text)]
+    if batch:
+        get_encoder().encode(batch)
+
+
+def therapist_features(text: str, rule: TurnLabels, f: SexFeatures, history: History,
+                       names: Sequence[str] = ()) -> TurnFeatures:
     spans = turn_sentences(text)
-    context = context_text(history.last_client_text) if history.previous_speaker else ""
-    vectors = get_encoder().encode([s.text for s in spans] + [context])
-    sent_vecs, ctx_vec = vectors[:-1], vectors[-1]
+    context = context_sentences(history.last_client_text) if history.previous_speaker else []
+    sent_vecs, ctx_vec = _encode(spans, context, names)
     turn_vec = sent_vecs.mean(axis=0)
     present = {str(m) for m in rule.moves}
     in_sentence = _cue_sentences(rule, text, spans)
@@ -86,11 +122,11 @@ _PREVIOUS = ("evoke_need", "content_question", "invite_sex", "follow_up_sex", "v
              "advice", "enactment", "generic_empathy")
 
 
-def client_features(text: str, rule: TurnLabels, f: SexFeatures, history: History) -> TurnFeatures:
+def client_features(text: str, rule: TurnLabels, f: SexFeatures, history: History,
+                    names: Sequence[str] = ()) -> TurnFeatures:
     spans = turn_sentences(text)
-    context = context_text(history.last_therapist_text)
-    vectors = get_encoder().encode([s.text for s in spans] + [context])
-    sent_vecs, ctx_vec = vectors[:-1], vectors[-1]
+    context = context_sentences(history.last_therapist_text)
+    sent_vecs, ctx_vec = _encode(spans, context, names)
     turn_vec = sent_vecs.mean(axis=0)
     present = {str(d) for d in rule.disclosures} | {c.label for c in rule.cues}
     in_sentence = _cue_sentences(rule, text, spans)

@@ -1,4 +1,10 @@
-"""Linear heads over sentence features: one logistic regression per label, with its threshold."""
+"""The learned heads: a small two-layer network over sentence features, one output per label.
+
+Shipped as a `.npz` of plain arrays (standardisation, one hidden ReLU layer,
+one sigmoid output per label, a threshold per label); inference is two matrix
+products in numpy. Several independently trained networks may be stacked
+(`members`); their probabilities are averaged.
+"""
 
 from __future__ import annotations
 
@@ -29,27 +35,35 @@ CLIENT_HEAD_LABELS = (
 
 @dataclass(frozen=True)
 class Heads:
-    """Standardise features, then one logistic regression per label."""
+    """Standardise, then per member: relu(x W1 + b1) W2 + b2 -> sigmoid; members averaged."""
 
     labels: tuple[str, ...]
     mean: np.ndarray  # (D,)
     scale: np.ndarray  # (D,)
-    weights: np.ndarray  # (L, D)
-    bias: np.ndarray  # (L,)
+    w1: np.ndarray  # (M, D, H)
+    b1: np.ndarray  # (M, H)
+    w2: np.ndarray  # (M, H, L)
+    b2: np.ndarray  # (M, L)
     thresholds: np.ndarray  # (L,)
 
     def probabilities(self, features: np.ndarray) -> np.ndarray:
         """(n, D) features -> (n, L) probabilities."""
-        z = ((features - self.mean) / self.scale) @ self.weights.T + self.bias
-        return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
+        z = ((features - self.mean) / self.scale).astype(np.float32)
+        total = np.zeros((z.shape[0], len(self.labels)), dtype=np.float32)
+        for m in range(self.w1.shape[0]):
+            hidden = np.maximum(z @ self.w1[m] + self.b1[m], 0.0)
+            logits = hidden @ self.w2[m] + self.b2[m]
+            total += 1.0 / (1.0 + np.exp(-np.clip(logits, -30, 30)))
+        return total / self.w1.shape[0]
 
     def threshold(self, label: str) -> float:
         return float(self.thresholds[self.labels.index(label)])
 
     def save(self, path: Path) -> None:
         np.savez_compressed(path, labels=np.array(self.labels), mean=self.mean.astype(np.float32),
-                            scale=self.scale.astype(np.float32), weights=self.weights.astype(np.float32),
-                            bias=self.bias.astype(np.float32), thresholds=self.thresholds.astype(np.float32))
+                            scale=self.scale.astype(np.float32), w1=self.w1.astype(np.float16),
+                            b1=self.b1.astype(np.float32), w2=self.w2.astype(np.float32),
+                            b2=self.b2.astype(np.float32), thresholds=self.thresholds.astype(np.float32))
 
 
 class HeadsUnavailable(TrainerError):
@@ -62,8 +76,8 @@ def load_heads(role: str) -> Heads:
     path = HEADS_DIR / f"{role}_heads.npz"
     try:
         data = np.load(path, allow_pickle=False)
-        return Heads(tuple(str(x) for x in data["labels"]), data["mean"], data["scale"], data["weights"],
-                     data["bias"], data["thresholds"])
+        return Heads(tuple(str(x) for x in data["labels"]), data["mean"], data["scale"],
+                     data["w1"].astype(np.float32), data["b1"], data["w2"], data["b2"], data["thresholds"])
     except (OSError, KeyError, ValueError) as exc:
         raise HeadsUnavailable(f"turn-analysis heads {path.name} cannot be read ({exc.__class__.__name__}); "
                                "reinstall the project or run scripts/train_analysis_heads.py") from None

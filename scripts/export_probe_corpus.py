@@ -1,0 +1,57 @@
+#!/usr/bin/env python
+"""Write the analysis regression probes (tests/analysis/*_probes.py) as partially labelled
+training items, corpus/train/probes.jsonl, so the learned layer learns what the probes assert.
+
+Each probe asserts one decision (an invitation, not a validation, ...); only the labels
+it judges are recorded (`judged`), the rest stay unknown. Re-run after editing the probes.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests" / "analysis"))
+
+import test_protective_probes as protective  # noqa: E402
+import test_sexual_probes as sexual  # noqa: E402
+
+SEX = ["invite_sex", "follow_up_sex", "sideline_sex", "shaming_sex"]
+
+
+def _context(turns) -> list[dict[str, str]]:
+    return [{"speaker": t.speaker, "text": t.text} for t in turns]
+
+
+def main() -> int:
+    rows = []
+
+    def add(module, text: str, labels: list[str], judged: list[str]) -> None:
+        rows.append({"id": f"probe-{len(rows) + 1:04d}", "role": "therapist", "clients": module.CLIENTS,
+                     "context": _context(module.NEUTRAL), "text": text, "labels": labels,
+                     "evidence": {label: text for label in labels}, "judged": judged})
+
+    for text in sexual.INVITES:
+        add(sexual, text, ["invite_sex"], SEX)
+    for text in sexual.NOT_PHYSICAL:
+        add(sexual, text, [], SEX)
+    for text in sexual.SHAMING:
+        add(sexual, text, ["shaming_sex"], SEX)
+    for text in protective.VALIDATES:
+        add(protective, text, ["validate_protective_move"], ["validate_protective_move", "blame"])
+    for text in protective.NOT_VALIDATION:
+        add(protective, text, [], ["validate_protective_move"])
+    for text in protective.BLAMES:
+        add(protective, text, ["blame"], ["validate_protective_move", "blame"])
+    for text in protective.NOT_BLAME:
+        add(protective, text, [], ["blame", "take_sides"])
+    out = ROOT / "corpus" / "train" / "probes.jsonl"
+    out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    print(f"{len(rows)} probe items -> {out.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
