@@ -34,7 +34,7 @@ from trainer.analysis.learned.features import client_features, therapist_feature
 from trainer.analysis.learned.heads import CLIENT_HEAD_LABELS, HEADS_DIR, THERAPIST_HEAD_LABELS, Heads
 from trainer.analysis.combine import final_labels
 from trainer.analysis.rules import rule_labels
-from trainer.corpus import CORPUS_DIR, load_split
+from trainer.corpus import CORPUS_DIR, load_items
 from trainer.corpus.predict import item_transcript
 from trainer.corpus.schema import CorpusItem
 
@@ -204,11 +204,15 @@ def main() -> int:
     parser.add_argument("--dropout", type=float, default=DROPOUT)
     parser.add_argument("--role", choices=["therapist", "client"], help="fit one role only")
     parser.add_argument("--dry-run", action="store_true", help="report out-of-fold figures, write nothing")
+    parser.add_argument("--files", default="*.jsonl", help="only the training files matching this pattern")
+    parser.add_argument("--exclude", nargs="*", default=[], help="leave out files matching these patterns")
     args = parser.parse_args()
     HIDDEN, EPOCHS, DROPOUT = args.hidden, args.epochs, args.dropout
-    items = load_split("train")
+    paths = sorted(p for p in (CORPUS_DIR / "train").glob(args.files)
+                   if not any(p.match(pattern) for pattern in args.exclude))
+    items = load_items(paths)
     digest = hashlib.sha256()
-    for path in sorted((CORPUS_DIR / "train").glob("*.jsonl")):
+    for path in paths:
         digest.update(path.read_bytes())
     started = time.perf_counter()
     info: dict = {"corpus_sha256": digest.hexdigest(), "items": len(items)}

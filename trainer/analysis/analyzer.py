@@ -32,7 +32,7 @@ def analyze_transcript(transcript: Transcript) -> list[TurnLabels]:
     """Labels for every turn, in one forward pass."""
     names = tuple(transcript.client_names)
     history = History()
-    if learned_layer_enabled():
+    if learned_layer_enabled() and len(names) >= 2:
         prewarm([t.text for t in transcript.turns], names)
     return [_label_and_advance(transcript.turns, i, names, history) for i in range(len(transcript.turns))]
 

@@ -41,9 +41,9 @@ _TENTATIVE = re.compile(r"\b(?:wonder|perhaps|maybe|guess|imagine|could it be|is
 
 
 def learned_layer_enabled() -> bool:
-    """`TRAINER_ANALYSIS=learned` joins the learned heads to the rules; `rules` (default) reads
-    with the rules alone until the corpus is large enough for the heads to beat them."""
-    return os.environ.get("TRAINER_ANALYSIS", "rules").strip().lower() == "learned"
+    """The learned heads join the rules (default); `TRAINER_ANALYSIS=rules` reads with the rules
+    alone, for comparison (benchmarks/analysis_generalization.py prints both)."""
+    return os.environ.get("TRAINER_ANALYSIS", "learned").strip().lower() != "rules"
 
 
 def final_labels(turns: Sequence[Turn], index: int, names: tuple[str, ...], history: History,
@@ -53,7 +53,9 @@ def final_labels(turns: Sequence[Turn], index: int, names: tuple[str, ...], hist
     rule = _hesitation_as_label(rule)
     turn = turns[index]
     if learned is None:
-        learned = learned_layer_enabled()
+        # The heads were fitted on couples' sessions; one-client counselling is outside what they
+        # learned, so it is read by the rules alone (which also keeps long archives fast).
+        learned = learned_layer_enabled() and len(names) >= 2
     if not learned:
         rule.confidence = {key: 1.0 for key in [*map(str, rule.moves), *map(str, rule.disclosures)]}
         return rule, f.last_sentence_sexual
@@ -138,6 +140,9 @@ def _join_therapist(rule: TurnLabels, feats: TurnFeatures, text: str, names: tup
         d.where[str(chosen)] = d.where["engage_sex"]
     elif d.holds["sideline_sex"]:
         final["sideline_sex"] = d.best["sideline_sex"]
+    elif rule_sex == Move.SIDELINE_SEX and any(c.label == "sex_echo" for c in rule.cues):
+        # Echoing a client's mention and moving on is a matter of sequence, which the rules see.
+        final["sideline_sex"] = 1.0
     for label in d.holds:
         if label in ("engage_sex", "sideline_sex", "shaming_sex") or not d.holds[label]:
             continue

@@ -50,6 +50,8 @@ def print_labels(source: str, transcript, labels, console: Console | None = None
         tags = [*(str(m) for m in item.moves), *(str(d) for d in item.disclosures)]
         shown = [f"{tag}({', '.join(item.about.get(tag, []))})" if item.about.get(tag) and item.is_therapist else tag
                  for tag in tags]
+        shown = [f"{label} {item.confidence[tag]:.2f}" if tag in item.confidence else label
+                 for label, tag in zip(shown, tags, strict=True)]
         text = transcript.turns[item.index].text
         table.add_row(str(item.index), escape(item.speaker), escape(", ".join(item.addressed)),
                       "\n".join(shown) or "-", escape(text if len(text) <= 160 else text[:157] + "..."))

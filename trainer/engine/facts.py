@@ -15,12 +15,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from trainer.analysis.addressee import name_hits
 from trainer.analysis.text import is_question, normalize, sentences
 from trainer.encoder import get_encoder
 from trainer.personas import Couple
 
 MATCH_THRESHOLD = 0.55  # cosine; below it the sheet has no answer
 OPEN_PROMPT_THRESHOLD = 0.6
+META_THRESHOLD = 0.45  # meta prompts are far from any fact question (those score ~0.25-0.3)
 _NAMES_CACHE: dict[str, re.Pattern[str]] = {}
 
 
@@ -34,15 +36,28 @@ class FactMatch:
 class _Index:
     fact_ids: tuple[str, ...]
     vectors: np.ndarray  # (n_questions, 384)
+    stems: dict[str, frozenset[str]]  # fact id -> content-word stems of its id, topic, questions, answers
+
+
+_STOP = frozenset("""about after again also been being both could does doing down from have having here into just
+like make more most much only other over really said same should some such than that their them then there
+these they thing things this those very want well were what when where which while with would your yours
+know think feel going come came tell does didn't don't alex""".split())
+LEXICAL_BONUS = 0.05  # per shared content word (at most two): "holiday" finds the holidays fact
+
+
+def _stems(text: str) -> set[str]:
+    return {w[:5] for w in re.findall(r"[a-z]{4,}", text.lower()) if w not in _STOP}
 
 
 def _strip_names(text: str, names: tuple[str, ...]) -> str:
-    """Names carry no meaning for the match ("Rosa, how long..." is the question about how long)."""
+    """Names carry no meaning for the match ("Rosa, how long..." asks how long): both partners
+    become one placeholder, which keeps the sentence whole ("What line of work is Alex in?")."""
     key = "|".join(names)
     rx = _NAMES_CACHE.get(key)
     if rx is None:
-        rx = _NAMES_CACHE[key] = re.compile(r"\b(?:" + "|".join(re.escape(n) for n in names) + r")\b,?\s*", re.IGNORECASE)
-    return rx.sub("", text).strip() or text
+        rx = _NAMES_CACHE[key] = re.compile(r"\b(?:" + "|".join(re.escape(n) for n in names) + r")\b", re.IGNORECASE)
+    return rx.sub("Alex", text).strip() or text
 
 
 _INDEXES: dict[tuple[str, int], _Index] = {}
@@ -64,7 +79,12 @@ def _build_index(couple: Couple) -> _Index:
             ids.append(fact.id)
             texts.append(_strip_names(question, names))
     vectors = get_encoder().encode(texts) if texts else np.zeros((0, 384), dtype=np.float32)
-    return _Index(tuple(ids), vectors)
+    stems = {}
+    for fact in couple.facts:
+        words = " ".join([fact.id.replace("_", " "), fact.topic, *fact.questions,
+                          *(a.text for lines in fact.answers.values() for a in lines)])
+        stems[fact.id] = frozenset(_stems(_strip_names(words, names)))
+    return _Index(tuple(ids), vectors, stems)
 
 
 def question_sentences(text: str) -> list[str]:
@@ -78,7 +98,10 @@ def match_fact(couple: Couple, text: str, addressed: Sequence[str] = (), thresho
     """The fact a therapist turn asks about, or None when the sheet has no answer.
 
     "What do you do for work?" asked of Belinda is her job, not Marc's: among facts scoring
-    within `margin` of the best, one about the partner spoken to wins."""
+    within `margin` of the best, one about the partner the question is about wins (the partner
+    named in it, else the one spoken to)."""
+    named = [n for n, _, _, vocative in name_hits(text, couple.names) if not vocative]
+    addressed = named[:1] or list(addressed)
     index = _index(couple)
     if not len(index.fact_ids):
         return None
@@ -89,6 +112,9 @@ def match_fact(couple: Couple, text: str, addressed: Sequence[str] = (), thresho
     per_fact: dict[str, float] = {}
     for fact_id, score in zip(index.fact_ids, scores.tolist(), strict=True):
         per_fact[fact_id] = max(per_fact.get(fact_id, -1.0), score)
+    words = set().union(*(_stems(a) for a in asked))
+    for fact_id in per_fact:
+        per_fact[fact_id] += LEXICAL_BONUS * min(2, len(words & index.stems[fact_id]))
     best_id = max(per_fact, key=per_fact.__getitem__)
     best = per_fact[best_id]
     if best < threshold:
@@ -121,7 +147,15 @@ def _about(couple: Couple, fact_id: str, who: str) -> bool:
 
 def open_prompt_score(text: str, prompts: Sequence[str]) -> float:
     """How much the turn reads as a broad "what brings you in?" question (cosine, 0 when none)."""
-    asked = question_sentences(text)[:2]
+    return _closest(question_sentences(text)[:2], prompts)
+
+
+def meta_score(text: str, prompts: Sequence[str]) -> float:
+    """How much any sentence of the turn reads as talk outside the session (cosine)."""
+    return _closest([s.text for s in sentences(normalize(text))][:4], prompts)
+
+
+def _closest(asked: Sequence[str], prompts: Sequence[str]) -> float:
     if not asked or not prompts:
         return 0.0
-    return float((get_encoder().encode(asked) @ get_encoder().encode(list(prompts)).T).max())
+    return float((get_encoder().encode(list(asked)) @ get_encoder().encode(list(prompts)).T).max())

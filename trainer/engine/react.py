@@ -20,7 +20,16 @@ from trainer.engine.speakers import (
     primary_speakers,
     role_of,
 )
-from trainer.engine.facts import OPEN_PROMPT_THRESHOLD, FactMatch, match_fact, open_prompt_score
+from trainer.engine.facts import (
+    MATCH_THRESHOLD,
+    META_THRESHOLD,
+    OPEN_PROMPT_THRESHOLD,
+    FactMatch,
+    match_fact,
+    meta_score,
+    open_prompt_score,
+    question_sentences,
+)
 from trainer.engine.state import CoupleState, Flag, PartnerState
 from trainer.personas import LADDER_STAGES
 from trainer.personas import Couple, Effect, Partner
@@ -30,6 +39,9 @@ from trainer.personas.rules import Rules
 _FOLLOW_UP = re.compile(r"\b(?:say (?:a bit |a little )?more|tell me more|more about (?:that|this|it)|"
                         r"what(?:'s| is| was) (?:that|it|this) like|go on|keep going|what do you mean|how so)\b",
                         re.IGNORECASE)
+
+# Moves that leave a question to be answered plainly (no therapeutic move to react to).
+PLAIN_MOVES = {Move.CONTENT_QUESTION, Move.GENERIC_EMPATHY}
 
 # Effect key -> persona reaction whose `effect:` may override it.
 OVERRIDE_FIELD = {"equate_protest": "equate_cycles", "equate_accept": "equate_cycles",
@@ -46,9 +58,11 @@ class Rulebook:
         self.pace = rules.pace_for(couple.difficulty)
         self._rng = random.Random(0)
 
-    def asks_fact(self, labels: TurnLabels, text: str) -> FactMatch | None:
-        """The fact of the couple's sheet a content question asks about, if any."""
-        if Move.CONTENT_QUESTION not in labels.moves or not self.couple.facts:
+    def asks_fact(self, labels: TurnLabels, text: str, any_question: bool = False) -> FactMatch | None:
+        """The fact of the couple's sheet a content question asks about, if any. A question the
+        analysis left unlabelled counts too when the turn makes no other move."""
+        plain_question = not (set(labels.moves) - PLAIN_MOVES) and (any_question or question_sentences(text))
+        if not (Move.CONTENT_QUESTION in labels.moves or plain_question) or not self.couple.facts:
             return None
         return match_fact(self.couple, text, [n for n in labels.addressed if n in self.couple.names])
 
@@ -113,7 +127,7 @@ class Rulebook:
         primary = primary_speakers(self.couple, state, labels, addressed, rng)
         if Move.ABUSE in moves:
             return self._abuse(state, labels, text, turn_index, addressed)
-        if Move.OFF_FRAME in moves:
+        if Move.OFF_FRAME in moves or self._reads_as_meta(labels, text):
             for name in primary:
                 self.apply(state.partners[name], self.effect(self.couple.partner(name), "off_frame"), 0)
             return Decision([Beat(n, role_of(n, addressed), "off_frame", "reactions.off_frame")
@@ -127,13 +141,26 @@ class Rulebook:
         beats = all_beats(self.couple, self.rules, state, outcomes, primary, addressed, rng)
         return Decision(self._answer_facts(state, beats, labels, text, primary))
 
+    def _reads_as_meta(self, labels: TurnLabels, text: str) -> bool:
+        """Meta talk or trivia the analysis did not mark: closer in meaning to the meta prompts
+        than to any fact of the sheet, and no therapeutic move in the turn."""
+        if set(labels.moves) - PLAIN_MOVES:
+            return False
+        meta = meta_score(text, self.rules.meta_prompts)
+        if meta < META_THRESHOLD:
+            return False
+        best = match_fact(self.couple, text, labels.addressed, threshold=0.0)
+        return best is None or (best.score < MATCH_THRESHOLD and meta > best.score + 0.1)
+
     def _answer_facts(self, state: CoupleState, beats: list[Beat], labels: TurnLabels, text: str,
                       primary: list[str]) -> list[Beat]:
         """A content question is answered from the fact sheet (or honestly not known), in the
         voice of the partner's current state: curt when defended."""
-        if Move.CONTENT_QUESTION not in labels.moves or not self.couple.facts or _FOLLOW_UP.search(text):
-            return beats
         match = self.asks_fact(labels, text)
+        if match is None and Move.CONTENT_QUESTION not in labels.moves:
+            return beats
+        if not self.couple.facts or _FOLLOW_UP.search(text):
+            return beats
         overview = open_prompt_score(text, self.rules.open_prompts)
         if overview >= OPEN_PROMPT_THRESHOLD and (match is None or overview >= match.score):
             return beats  # an overview question: the general surface lines answer it

@@ -102,6 +102,7 @@ class Rules(_Strict):
     enactment_refuse_at: float = Field(ge=0, le=10)  # defensiveness at which "tell her" is refused
     alliance: Alliance
     open_prompts: list[str] = Field(default_factory=list)  # overview questions, not fact questions
+    meta_prompts: list[str] = Field(default_factory=list)  # talk outside the session frame
 
     def pace_for(self, difficulty: str) -> Pace:
         return self.pace.get(difficulty) or Pace(credits=[1, 1, 1], hesitant=0)

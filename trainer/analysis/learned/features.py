@@ -2,8 +2,8 @@
 
 One row per sentence of the turn: the sentence's embedding, the mean embedding
 of the whole turn, the embedding of the end of the turn it follows (the context),
-and flags: which rule labels fired in this sentence and in the turn, where the
-sexual topic stands, question form and position.
+and flags: which rule labels fired in this sentence and in the turn, question
+form and position.
 """
 
 from __future__ import annotations
@@ -104,9 +104,9 @@ def therapist_features(text: str, rule: TurnLabels, f: SexFeatures, history: His
     turn_vec = sent_vecs.mean(axis=0)
     present = {str(m) for m in rule.moves}
     in_sentence = _cue_sentences(rule, text, spans)
-    st = history.sex
-    state = [float(st.active), float(st.invited), float(st.client_since), float(st.client_last_sexual),
-             float(st.client_ever), float(bool(context))]
+    # Where the sexual topic stands is left to the rules (invitation vs follow-up): as a feature it
+    # taught the heads that anything said after an invitation continues it.
+    state = [float(bool(context))]
     rows = []
     for i, span in enumerate(spans):
         own = [float(is_question(span.text)), float(i == 0), float(i == len(spans) - 1),
@@ -134,7 +134,7 @@ def client_features(text: str, rule: TurnLabels, f: SexFeatures, history: Histor
     prev_moves = {str(m) for m in prev.moves} if prev else set()
     prev_cues = {c.label for c in prev.cues} if prev else set()
     state = [float(m in prev_moves) for m in _PREVIOUS] + [
-        float("need_conjecture" in prev_cues), float(bool(context)), float(history.sex.active)]
+        float("need_conjecture" in prev_cues), float(bool(context))]
     words = len(text.split())
     rows = []
     for i, span in enumerate(spans):
