@@ -1,4 +1,5 @@
-"""Sign-in page: the identity provider when one is configured, else a local account."""
+"""Sign-in page (the Account page once signed in): the identity provider when one is
+configured, else a local account, throttled against guessing."""
 
 from __future__ import annotations
 
@@ -6,8 +7,15 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 from trainer.accounts.oidc import is_oidc_configured, oidc_status
+from trainer.accounts.session_settings import session_settings
 from trainer.practice import md_escape
-from trainer.webapp.auth import current_user, sign_in_with_password, sign_out, sync_oidc_user
+from trainer.webapp.auth import (
+    ENDED,
+    current_user,
+    sign_in_with_password,
+    sign_out,
+    sync_oidc_user,
+)
 from trainer.webapp.roles_nav import MINE, landing_page
 
 JUST_SIGNED_IN = "trainer_just_signed_in"
@@ -21,15 +29,22 @@ if user is not None and st.session_state.pop(JUST_SIGNED_IN, False):
 
 _, middle, _ = st.columns([1, 2, 1])
 with middle:
-    st.title("Sign in")
     if user is not None:
+        st.title("Account")
         st.success(f"Signed in as **{md_escape(user.display_name)}** ({user.role}).",
                    icon=":material/verified_user:")
+        hours = session_settings().idle_hours
+        st.caption(f"You stay signed in on this browser, across refreshes and new tabs, until you "
+                   f"sign out or leave it unused for {hours:g} hours.")
         if st.button("Sign out", icon=":material/logout:", key="sign-out-here"):
             sign_out()
             st.rerun()
         st.stop()
 
+    st.title("Sign in")
+    ended = st.session_state.pop(ENDED, None)
+    if ended:
+        st.info(ended, icon=":material/schedule:")
     if is_oidc_configured():
         providers = oidc_status().providers
         for provider in providers:
@@ -48,8 +63,9 @@ with middle:
                                      autocomplete="current-password")
             submitted = st.form_submit_button("Sign in", type="primary")
         if submitted:
-            if sign_in_with_password(login, password) is None:
-                st.error("That username and password do not match an active account.")
+            outcome = sign_in_with_password(login, password)
+            if outcome.account is None:
+                st.error(outcome.message or "Sign-in failed.", icon=":material/error:")
             else:
                 st.session_state[JUST_SIGNED_IN] = True
                 st.rerun()
