@@ -91,7 +91,7 @@ def test_once_an_account_exists_visitors_sign_in_first(app_db: str, store: st.St
     ("trainee", [], "Practice"),
     ("supervisor", SUPERVISE, "Sessions to review"),
     ("facilitator", WORKSHOPS, "Workshops"),
-    ("admin", SUPERVISE + WORKSHOPS, "Practice"),
+    ("admin", SUPERVISE + WORKSHOPS + ["People"], "Practice"),
 ])
 def test_each_role_gets_its_pages(app_db: str, store: st.Store, role: str, extra: list[str],
                                   lands_on: str) -> None:
