@@ -125,7 +125,7 @@ def test_an_admin_creates_changes_and_deactivates_people_in_the_app(app_db: str,
     assert authenticate(store, "ben", "ben's long secret").role == "supervisor"
 
     at.selectbox(key="people-person").set_value("ben").run()
-    at.selectbox(key="people-role").set_value("trainee").run()
+    at.selectbox(key="people-role-ben").set_value("trainee").run()
     at.button(key="people-save-role").click().run()
     assert "ben is now trainee." in texts(at) and get_account(store, "ben").role == "trainee"
     at.selectbox(key="people-person").set_value("ben").run()

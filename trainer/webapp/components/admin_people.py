@@ -107,7 +107,7 @@ def accounts_tab(store: Store, viewer: Viewer) -> None:
     st.caption(f"**{md_escape(_label(person))}** \u00b7 {person.role} \u00b7 {_status(person)}")
     role_col, password_col, state_col = st.columns(3, border=True)
     with role_col:
-        new_role = st.selectbox("Role", ROLES, index=ROLES.index(person.role), key="people-role")
+        new_role = st.selectbox("Role", ROLES, index=ROLES.index(person.role), key=f"people-role-{person.login}")
         if st.button("Save role", key="people-save-role", disabled=new_role == person.role):
             _run(lambda: admin.change_role(store, viewer, person.login, new_role),
                  f"{person.login} is now {new_role}.")
