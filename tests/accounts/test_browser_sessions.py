@@ -26,7 +26,7 @@ def test_a_token_is_signed_and_any_change_is_refused() -> None:
     parsed = parse_token(KEY, token, now=T0 + HOUR, max_age=timedelta(days=1))
     assert parsed is not None and parsed.session_id == sid and parsed.secret == "s3cret"
     assert parse_token(b"other key" * 4, token, now=T0, max_age=timedelta(days=1)) is None
-    head, _, tail = token.rpartition(".")
+    head, _, _ = token.rpartition(".")
     other_id = token.replace(sid.hex, uuid.uuid4().hex)
     for forged in (other_id, token.replace("s3cret", "s3creT"), head + ".AAAA", head, "", "v1...",
                    "x" * 500, token + "."):

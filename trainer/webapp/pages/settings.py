@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from trainer.accounts.session_settings import session_settings
 from trainer.practice import max_message_chars, md_escape
 from trainer.store import database_url, redacted_url
-from trainer.accounts.session_settings import session_settings
 from trainer.webapp.auth import current_user
 from trainer.webapp.resources import get_service
 
