@@ -173,7 +173,13 @@ def test_a_sign_in_lasts_across_refresh_and_tabs_until_sign_out(setup, browser, 
 
     page.get_by_role("link", name="Progress").click()  # the first tab, at its next request
     heading(page, "Sign in").wait_for(timeout=30_000)
-    assert page.get_by_text("Your sign-in has ended").count() == 1
+    page.get_by_text("Your sign-in has ended").wait_for(timeout=20_000)
+    assert heading(page, "Your progress").count() == 0
+
+    # signing in again right at the old link opens what it pointed to
+    submit(again, "ana", PASSWORDS["ana"])
+    heading(again, "Feedback by criterion").wait_for(timeout=60_000)
+    assert signed_in_as(again, "Ana")
     context.close()
 
 

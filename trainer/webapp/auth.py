@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
-from pathlib import Path
 
 import streamlit as st
 
@@ -205,11 +204,20 @@ def sign_out() -> None:
 
 
 def require_role(*roles: str) -> Viewer:
-    """The signed-in viewer if their role is among `roles`; otherwise say so and stop the page."""
+    """The signed-in viewer if their role is among `roles`; otherwise say so and stop the page.
+
+    Nobody signed in (a link opened after signing out, or after the session
+    expired): the sign-in form in place of the page, which opens once signed in.
+    """
     viewer = current_viewer()
     if viewer is None:
-        st.info("Please sign in first.", icon=":material/login:")
-        st.page_link(str(Path(__file__).resolve().parent / "pages" / "sign_in.py"), label="Sign in", icon=":material/login:")
+        from trainer.webapp.components.sign_in_form import render_sign_in
+
+        _, middle, _ = st.columns([1, 2, 1])
+        with middle:
+            st.title("Sign in")
+            st.info("Please sign in first. This page opens once you have.", icon=":material/login:")
+            render_sign_in(stay_here=True)
         st.stop()
     if roles and viewer.role not in roles:
         st.warning("This page is not available to your account.", icon=":material/lock:")

@@ -40,6 +40,13 @@ def app_page(name: str) -> str:
     return str(PROJECT_ROOT / state.PAGES[name])
 
 
+BEHIND_SIGN_IN = {
+    app_page("practice"): "Practice", app_page("report"): "Report", app_page("progress"): "Progress",
+    MINE["review"]: "Review", MINE["calibration"]: "Calibration", MINE["workshops"]: "Workshops",
+    MINE["dashboard"]: "Dashboard", MINE["people"]: "People",
+}
+
+
 def accounts_required(store: Store) -> bool:
     """Sign-in is required once any account exists or an identity provider is configured.
 
@@ -66,6 +73,13 @@ def _page(path: str, title: str, icon: str, *, default: bool = False) -> st.Page
     return st.Page(path, title=title, icon=icon, default=default)
 
 
+def _behind_sign_in() -> list[st.Page]:
+    """The pages people share links to, hidden from the menu: opened signed out, each shows
+    the sign-in form (it asks for a signed-in user first) and then itself. Only pages
+    that do ask are listed; the tools stay out of reach until sign-in."""
+    return [st.Page(path, title=title, visibility="hidden") for path, title in BEHIND_SIGN_IN.items()]
+
+
 def review_title(awaiting: int) -> str:
     """'Review', or 'Review (3)' while sessions wait for the supervisor."""
     return f"Review ({awaiting})" if awaiting > 0 else "Review"
@@ -82,6 +96,7 @@ def pages_for(
         return {"": [
             _page(MINE["sign_in"], "Sign in", ":material/login:", default=True),
             _page(MINE["join"], "Join a workshop", ":material/group_add:"),
+            *_behind_sign_in(),
         ]}
     role = user.role if user else "trainee"
     lands_on = {"supervisor": "review", "facilitator": "workshops"}.get(role)
