@@ -8,8 +8,6 @@ $TRAINER_SCREENSHOT_DIR when that is set.
 
 from __future__ import annotations
 
-import os
-import shutil
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -18,6 +16,7 @@ from pathlib import Path
 import pytest
 from test_browser import CHROMIUM, LAUNCH_ARGS, Server, _skip_or_fail, wait_idle
 
+from tests.conftest import keep_screenshot
 from trainer import store as st
 from trainer.accounts.assignments import assign_supervisor
 from trainer.accounts.service import create_account
@@ -89,10 +88,7 @@ def shoot(page, tmp_path: Path, name: str) -> None:  # type: ignore[no-untyped-d
     folder.mkdir(exist_ok=True)
     target = folder / f"{name}.png"
     page.screenshot(path=str(target))
-    extra = os.environ.get("TRAINER_SCREENSHOT_DIR")
-    if extra:
-        Path(extra).mkdir(parents=True, exist_ok=True)
-        shutil.copy(target, Path(extra) / target.name)
+    keep_screenshot(target)
 
 
 def heading(page, name: str):  # type: ignore[no-untyped-def]
