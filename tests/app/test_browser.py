@@ -172,7 +172,10 @@ def test_practise_restart_resume_end_and_read_the_report(server: Server, browser
 
     server.stop()  # the server goes away mid-session...
     server.start()  # ...and comes back on the same database
-    sign_in(page, server.url)
+    page.goto(server.url)  # the browser remembers who practises here: no name asked again
+    page.get_by_role("heading", name="Practice").wait_for(timeout=30_000)
+    wait_idle(page)
+    assert page.get_by_text("Signed in as Ana").count() == 1
     page.get_by_text("Unfinished session").wait_for()
     page.get_by_role("button", name="Resume").click()
     page.get_by_role("button", name="End session").wait_for(timeout=30_000)
