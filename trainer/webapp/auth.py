@@ -128,11 +128,13 @@ def restore() -> UserRecord | None:
         if from_cookie:
             st.session_state[_DEAD] = token
         else:
+            was_name = st.session_state.get(AUTH_KIND) == "name"
             _forget_identity()
-            st.session_state[ENDED] = (
-                "Your sign-in has ended (signed out elsewhere, or unused for too long). "
-                "Please sign in again."
-            )
+            if not was_name:  # the welcome page asks for a name again anyway
+                st.session_state[ENDED] = (
+                    "Your sign-in has ended (signed out elsewhere, or unused for too long). "
+                    "Please sign in again."
+                )
         return None
     user = current_user()
     if user is None or user.id != active.user_id or user.role != active.role \

@@ -2,7 +2,8 @@
 
 Streamlit gives the cookies a browser sent when it connected
 (`st.context.cookies`) but has no way for a script to set one (its own
-`st.login` cookie is only for OIDC). Writing goes through
+`st.login` cookie is only for OIDC; `st.App` could serve an HTTP route that
+sets one, but would change how the app is served). Writing goes through
 extra-streamlit-components' CookieManager, rendered only while a write is
 pending: `queue_set` / `queue_delete` record the wish, and `sync()` (called
 once per run by the entry script) renders the writer until the browser
