@@ -224,7 +224,7 @@ def test_guessing_locks_an_account_and_an_admin_unlocks_it_in_the_app(setup, bro
 
 
 def test_each_roles_main_page(setup, browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    server, _ = setup
+    server, session_id = setup
     for login, landing in (("sue", "Sessions to review"), ("fay", "Workshops"), ("root", "Practice")):
         context = browser.new_context(viewport={"width": 1400, "height": 950})
         page = context.new_page()
@@ -236,5 +236,33 @@ def test_each_roles_main_page(setup, browser, tmp_path: Path) -> None:  # type: 
         if login == "root":
             page.get_by_role("link", name="People").click()
             heading(page, "People").wait_for(timeout=30_000)
+            time.sleep(1.5)  # the table draws on its canvas a moment later
             shoot(page, tmp_path, "admin-people")
         context.close()
+
+    _review(server, session_id)  # Sue marks Ana's session reviewed: Ana sees it on Progress
+    context = browser.new_context(viewport={"width": 1400, "height": 950})
+    page = context.new_page()
+    sign_in(page, server.url, "ana")
+    heading(page, "Practice").wait_for(timeout=30_000)
+    shoot(page, tmp_path, "trainee-main")
+    page.get_by_role("link", name="Progress").click()
+    heading(page, "Your progress").wait_for(timeout=30_000)
+    page.get_by_text("Your supervisor has reviewed your work").wait_for(timeout=20_000)
+    time.sleep(1.5)
+    shoot(page, tmp_path, "trainee-progress-reviewed")
+    context.close()
+
+
+def _review(server: Server, session_id: str) -> None:
+    from trainer.accounts.service import get_account
+    from trainer.review import save_review
+    from trainer.store.access import Viewer
+
+    store = st.open_store(f"sqlite:///{server.data_dir / 'trainer.db'}")
+    try:
+        sue = Viewer(get_account(store, "sue").user_id, "supervisor")
+        save_review(store, sue, session_id, expected_version=0, reviewed=True,
+                    overall_comment="Warm and steady; stay longer with the bedroom next time.")
+    finally:
+        store.dispose()
