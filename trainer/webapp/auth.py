@@ -185,7 +185,11 @@ def sync_oidc_user() -> UserRecord | None:
     user = current_user()
     if user is not None and st.session_state.get(AUTH_KIND) == "oidc":
         return user
-    return remember(account_for_oidc(get_store(), identity), "oidc")
+    store = get_store()
+    info = account_for_oidc(store, identity)
+    log_event(store, "sign_in", login=info.login or info.email, user_id=info.user_id,
+              client=client_address(), detail="identity provider")
+    return remember(info, "oidc")
 
 
 def sign_out() -> None:
