@@ -12,15 +12,19 @@ from __future__ import annotations
 import streamlit as st
 
 from trainer.practice import md_escape
-from trainer.webapp import auth
+from trainer.review.status import awaiting_review
+from trainer.webapp import auth, cookies
 from trainer.webapp.resources import get_store, warm_up
 from trainer.webapp.roles_nav import accounts_required, pages_for
 
 st.set_page_config(page_title="Couples Practice", page_icon=":material/forum:", layout="wide")
 
-user = auth.sync_oidc_user() or auth.current_user()
+user = auth.sync_oidc_user() or auth.restore()  # a refresh or a new tab stays signed in
 accounts = accounts_required(get_store())
-page = st.navigation(pages_for(user, accounts=accounts))
+awaiting = awaiting_review(get_store(), auth.current_viewer()) if user and user.role in (
+    "supervisor", "admin") else 0
+page = st.navigation(pages_for(user, accounts=accounts, awaiting=awaiting))
+cookies.sync()  # writes or drops the session cookie when sign-in or sign-out asked for it
 warm_up()  # charts library loaded in the background while the trainee practises
 
 with st.sidebar:

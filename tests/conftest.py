@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import shutil
 import socket
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -50,3 +52,12 @@ def skip_unless_available(reason: str) -> None:
     if os.environ.get("CI"):
         pytest.fail(f"required in CI: {reason}")
     pytest.skip(reason)
+
+
+def keep_screenshot(path: Path) -> None:
+    """Also copy a screenshot to $TRAINER_SCREENSHOT_DIR, when the person running the tests
+    asked for one; by default screenshots stay in the test's own tmp folder."""
+    folder = os.environ.get("TRAINER_SCREENSHOT_DIR")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, Path(folder) / path.name)

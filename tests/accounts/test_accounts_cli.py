@@ -62,3 +62,33 @@ def test_calibration_json(store: st.Store, db_url: str) -> None:
     assert by_id["raised_sexual_cycle_early"]["agreement"]["confusion"][1][2] == 1
     text = run(db_url, "calibration")
     assert "1 reviewed session(s)" in text.stdout
+
+
+def test_without_a_terminal_create_says_how_instead_of_aborting(db_url: str, store: st.Store) -> None:
+    done = run(db_url, "users", "create", "ana")  # standard input is a pipe here, not a terminal
+    assert done.returncode == 2 and "Aborted" not in done.stderr + done.stdout
+    assert done.stderr.count("\n") == 1 and "--password-stdin" in done.stderr
+    assert "no terminal" in done.stderr
+    reset = run(db_url, "users", "set-password", "ana")
+    assert reset.returncode == 2 and "--password-stdin" in reset.stderr
+
+
+def test_unlock_and_password_reset_from_the_command_line(db_url: str, store: st.Store) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from trainer.accounts import browser_sessions
+    from trainer.accounts.sign_in import attempt_sign_in
+
+    ana = person(store, "ana")
+    now = datetime.now(UTC) - timedelta(minutes=5)
+    for _ in range(10):
+        outcome = attempt_sign_in(store, "ana", "wrong password", client="x", now=now)
+        now += timedelta(seconds=outcome.wait_seconds if not outcome.locked else 0)
+    assert attempt_sign_in(store, "ana", "ana-correct-horse", client="y").locked
+    done = run(db_url, "users", "unlock", "ANA")
+    assert done.returncode == 0 and done.stdout.strip() == "ANA: unlocked"
+    assert attempt_sign_in(store, "ana", "ana-correct-horse", client="y").account is not None
+    token = browser_sessions.issue(store, ana.user_id, "password")
+    changed = run(db_url, "users", "set-password", "ana", "--password-stdin", stdin="a fresh long secret\n")
+    assert changed.returncode == 0 and "1 open session(s) ended" in changed.stdout
+    assert browser_sessions.resolve(store, token) is None

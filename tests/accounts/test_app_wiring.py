@@ -25,6 +25,7 @@ from trainer.store.access import Viewer
 from trainer.store.records import UserRecord
 from trainer.webapp import state
 from trainer.webapp.auth import AUTH_KIND, WORKSHOP
+from trainer.webapp.roles_nav import BEHIND_SIGN_IN
 from trainer.workshops.queries import workshop_dashboard
 from trainer.workshops.service import create_workshop, join_workshop
 from trainer.workshops.spec import WorkshopSpec
@@ -55,8 +56,16 @@ def app(viewer: Viewer | None = None, name: str = "Someone", **state_values: obj
 
 
 def nav(at: AppTest) -> list[str]:
-    """Titles of the pages st.navigation registered on the last run (what the sidebar lists)."""
-    return [info["page_name"] for info in at._registered_pages.values()]
+    """Titles of the pages the sidebar lists on the last run.
+
+    Signed out, the pages people share links to are registered too, hidden from
+    the menu (they show the sign-in form); they come after the listed ones.
+    """
+    titles = [info["page_name"] for info in at._registered_pages.values()]
+    if titles[:2] == ["Sign in", "Join a workshop"]:
+        assert titles[2:] == list(BEHIND_SIGN_IN.values())
+        return titles[:2]
+    return titles
 
 
 def by_url(at: AppTest, url_path: str) -> AppTest:
@@ -81,17 +90,33 @@ def test_once_an_account_exists_visitors_sign_in_first(app_db: str, store: st.St
     at = app()
     assert nav(at) == ["Sign in", "Join a workshop"]
     assert "Sign in" in [t.value for t in at.title] and "Welcome" not in texts(at)
-    with pytest.raises(ValueError, match="Could not find a navigation page"):
-        at.switch_page("trainer/webapp/pages/practice.py")
-    practice = by_url(app(), "progress")  # typed address: the sign-in page, nothing else
-    assert "Sign in" in [t.value for t in practice.title] and "Your progress" not in texts(practice)
+    for page in ("practice", "progress", "report", "review", "people", "settings", "score"):
+        opened = by_url(app(), page)  # a typed address or a link: the sign-in form, nothing else
+        assert [t.value for t in opened.title] == ["Sign in"], page
+        assert not {"Your progress", "Choose a couple", "Database", "Language model"} & set(
+            texts(opened).split("**")), page
+        assert not opened.dataframe and not opened.metric
+
+
+def test_a_link_opened_signed_out_opens_after_signing_in(app_db: str, store: st.Store) -> None:
+    ana = person(store, "ana")
+    sid = played(store, ana)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["session"] = str(sid)
+    at = by_url(at, "report")
+    assert "Please sign in first" in texts(at) and not at.metric
+    at.text_input[0].input("ana")
+    at.text_input[1].input("ana-correct-horse")
+    at.button(key="FormSubmitter:local-sign-in-Sign in").click().run()
+    assert not at.exception, at.exception
+    assert any(m.label == "Total" for m in at.metric)  # the report the link pointed to
 
 
 @pytest.mark.parametrize(("role", "extra", "lands_on"), [
     ("trainee", [], "Practice"),
     ("supervisor", SUPERVISE, "Sessions to review"),
     ("facilitator", WORKSHOPS, "Workshops"),
-    ("admin", SUPERVISE + WORKSHOPS, "Practice"),
+    ("admin", SUPERVISE + WORKSHOPS + ["People"], "Practice"),
 ])
 def test_each_role_gets_its_pages(app_db: str, store: st.Store, role: str, extra: list[str],
                                   lands_on: str) -> None:

@@ -65,6 +65,10 @@ def test_oidc_sign_in_maps_the_provider_identity_to_a_local_user(
     user = at.session_state[state.USER]
     assert user.id == sue.user_id and user.role == "supervisor"
     assert "Sessions to review" in texts(at)
+    from trainer.accounts.audit import recent
+
+    (line,) = recent(store)
+    assert line.sentence() == "Sue signed in (identity provider), from local"
 
     stranger = AppTest.from_file(NAV_APP, default_timeout=60)
     stranger.user = {"is_logged_in": True, "sub": "idp-43", "iss": "https://idp.example",

@@ -1,12 +1,11 @@
 """End to end in a real headless Chromium: practise, restart the server, resume, end, read the report.
 
-Screenshots go to the test's tmp folder and to /tmp/trainer-screens/ for review.
+Screenshots go to the test's tmp folder (and to $TRAINER_SCREENSHOT_DIR when set).
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -18,6 +17,8 @@ from pathlib import Path
 import pytest
 from app_helpers import ROOT
 
+from tests.conftest import keep_screenshot
+
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -25,7 +26,6 @@ LAUNCH_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
-SCREENS = Path("/tmp/trainer-screens")
 TURNS = [
     "Welcome, both of you. What brings you in today?",
     (
@@ -118,8 +118,7 @@ def shoot(page, tmp_path: Path, name: str, *, tall: int | None = None) -> None: 
         time.sleep(1.0)
     target = tmp_path / f"{name}.png"
     page.screenshot(path=str(target))
-    SCREENS.mkdir(parents=True, exist_ok=True)
-    shutil.copy(target, SCREENS / target.name)
+    keep_screenshot(target)
     if tall:
         page.set_viewport_size({"width": 1400, "height": 950})
 
@@ -173,7 +172,10 @@ def test_practise_restart_resume_end_and_read_the_report(server: Server, browser
 
     server.stop()  # the server goes away mid-session...
     server.start()  # ...and comes back on the same database
-    sign_in(page, server.url)
+    page.goto(server.url)  # the browser remembers who practises here: no name asked again
+    page.get_by_role("heading", name="Practice").wait_for(timeout=30_000)
+    wait_idle(page)
+    assert page.get_by_text("Signed in as Ana").count() == 1
     page.get_by_text("Unfinished session").wait_for()
     page.get_by_role("button", name="Resume").click()
     page.get_by_role("button", name="End session").wait_for(timeout=30_000)

@@ -11,15 +11,24 @@ from pathlib import Path
 
 import pytest
 
-from .helpers import t, transcript
+from tests.conftest import skip_unless_available
 from trainer.transcript import dump_transcript
 
+from .helpers import t, transcript
+
 TRAINER = shutil.which("trainer", path=str(Path(sys.executable).parent)) or shutil.which("trainer")
-pytestmark = pytest.mark.skipif(TRAINER is None, reason="the trainer console script is not installed")
+
+
+@pytest.fixture(autouse=True)
+def _console_script() -> None:
+    if TRAINER is None:
+        skip_unless_available("the trainer console script is not installed")  # fails in CI
 
 
 def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    """The console script with no LLM configured (none of the developer's settings leak in)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TRAINER_LLM_", "OPENAI_"))}
+    env.update(PYTHONWARNINGS="ignore", TRAINER_SECRETS_FILE=str(cwd / "no-secrets.toml"))
     return subprocess.run([TRAINER, *args], cwd=cwd, capture_output=True, text=True, timeout=120, env=env, check=False)
 
 
@@ -72,8 +81,7 @@ def test_missing_file_and_text_output(files, tmp_path: Path) -> None:
 
 def test_llm_without_configuration_is_a_one_line_error(files, tmp_path: Path) -> None:
     done = run("score", "good.json", "--evaluator", "llm", "--json", cwd=tmp_path)
-    if done.returncode == 0:
-        pytest.skip("an LLM judge is configured in this environment")
+    assert done.returncode != 0
     assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
 
 

@@ -37,8 +37,7 @@ def test_seed_session_scores_3_3_3_with_the_right_evidence_turns() -> None:
     from trainer.transcript import load_transcript
 
     path = DEVSET / "seed_marc_belinda.json"
-    if not path.exists():
-        pytest.skip("seed transcript not in the dev set")
+    assert path.exists(), "the seed transcript belongs in the dev set"
     expected = yaml.safe_load((DEVSET / "labels.yaml").read_text(encoding="utf-8"))[path.name]
     transcript = load_transcript(path)
     result = make_offline_evaluator(load_rubric())(transcript)

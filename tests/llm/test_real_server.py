@@ -41,8 +41,18 @@ class Judgement(BaseModel):
 
 
 @pytest.fixture(scope="module")
-def resolved(llama_server: ProviderProfile) -> ProviderProfile:
-    return resolve_capabilities(llama_server, refresh=True)
+def resolved(
+    llama_server: ProviderProfile, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[ProviderProfile]:
+    """Capabilities detected once for the module, cached in a temporary folder.
+
+    Module-scoped fixtures run before the function-scoped `isolated_llm_settings`,
+    so the cache folder is pointed at a temporary one here too: a test never
+    writes to the user's ~/.cache.
+    """
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("TRAINER_LLM_CACHE_DIR", str(tmp_path_factory.mktemp("capabilities")))
+        yield resolve_capabilities(llama_server, refresh=True)
 
 
 @pytest.mark.llm_server

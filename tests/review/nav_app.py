@@ -9,10 +9,10 @@ from datetime import UTC, datetime
 import streamlit as st
 
 from trainer.store.records import UserRecord
-from trainer.webapp.auth import current_user, sync_oidc_user
+from trainer.webapp.auth import restore, sync_oidc_user
 from trainer.webapp.roles_nav import pages_for
 
-user = sync_oidc_user() or current_user()
+user = sync_oidc_user() or restore()
 if st.session_state.get("_all_pages"):
     everything = UserRecord(id=user.id if user else None, display_name="", role="admin",  # type: ignore[arg-type]
                             created_at=datetime.now(UTC))

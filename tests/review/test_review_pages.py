@@ -65,10 +65,14 @@ def test_others_reaching_a_session_by_url_find_nothing(app_db: str, store: st.St
     assert "No such session among those you review." in texts(at)
     assert "Ana" not in texts(at) and "Evidence" not in texts(at)
     queue = app_as(stranger, "Sam", page="review")
-    assert "Nothing waiting for review" in texts(queue)
+    assert "No trainees are assigned to you yet" in texts(queue)  # explained, not an empty queue
     for viewer, name in ((ana, "Ana"), (fay, "Fay"), (None, "")):
-        with pytest.raises(ValueError, match="Could not find a navigation page"):
-            app_as(viewer, name, page="review")  # not in their navigation at all
+        if viewer is None:  # a link opened signed out: the sign-in form, nothing of the session
+            signed_out = app_as(None, page="review", query={"session": str(sid)})
+            assert "Please sign in first" in texts(signed_out) and "Evidence" not in texts(signed_out)
+        else:
+            with pytest.raises(ValueError, match="Could not find a navigation page"):
+                app_as(viewer, name, page="review")  # not in their navigation at all
         page = app_as(viewer, name, page="review", query={"session": str(sid)}, all_pages=True)
         assert "Evidence" not in texts(page) and "Calm" not in texts(page)
         expected = "Please sign in first." if viewer is None else "not available to your account"

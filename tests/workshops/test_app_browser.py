@@ -3,7 +3,7 @@
 A participant joins by code and sees only the workshop's couples; the
 facilitator's dashboard (wide layout, as shipped) shows the finished session;
 once the supervisor marks it reviewed, the participant's report shows the
-feedback right under the scores. Screenshots go to /tmp/trainer-screens/.
+feedback right under the scores. Screenshots go to the test's tmp folder (and to $TRAINER_SCREENSHOT_DIR when set).
 """
 
 from __future__ import annotations

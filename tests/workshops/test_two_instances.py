@@ -8,7 +8,6 @@ opens the finished session for review on B. Nothing lives only in one process.
 from __future__ import annotations
 
 import contextlib
-import shutil
 import time
 from collections.abc import Iterator
 from datetime import date
@@ -18,7 +17,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.accounts.dbkit import _empty_postgres, person
-from tests.conftest import skip_unless_available
+from tests.conftest import keep_screenshot, skip_unless_available
 from tests.workshops.servers import CHROMIUM, LAUNCH_ARGS, AppServer
 from trainer import store as st
 from trainer.store.models import PracticeSession, TurnRow
@@ -26,7 +25,6 @@ from trainer.workshops.service import create_workshop
 from trainer.workshops.spec import WorkshopSpec
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.postgres]
-SCREENS = Path("/tmp/trainer-screens")
 SAY = [
     "Welcome, both of you. What brings you in today?",
     "Marc, when you go quiet, it sounds like a way to keep things from blowing up. That makes sense.",
@@ -74,8 +72,7 @@ def idle(page) -> None:  # type: ignore[no-untyped-def]
 def shoot(page, tmp_path: Path, name: str) -> None:  # type: ignore[no-untyped-def]
     target = tmp_path / f"{name}.png"
     page.screenshot(path=str(target), full_page=True)
-    SCREENS.mkdir(parents=True, exist_ok=True)
-    shutil.copy(target, SCREENS / target.name)
+    keep_screenshot(target)
 
 
 def say(page, text: str) -> None:  # type: ignore[no-untyped-def]

@@ -85,3 +85,15 @@ def add_cohort_supervisor(store: Store, cohort_id: uuid.UUID, supervisor_id: uui
         _require_role(db, supervisor_id, "supervisor", "admin")
         if db.get(CohortSupervisor, (cohort_id, supervisor_id)) is None:
             db.add(CohortSupervisor(cohort_id=cohort_id, supervisor_id=supervisor_id))
+
+
+def remove_cohort_member(store: Store, cohort_id: uuid.UUID, user_id: uuid.UUID) -> None:
+    with store.transaction() as db:
+        db.execute(delete(CohortMember).where(
+            CohortMember.cohort_id == cohort_id, CohortMember.user_id == user_id))
+
+
+def remove_cohort_supervisor(store: Store, cohort_id: uuid.UUID, supervisor_id: uuid.UUID) -> None:
+    with store.transaction() as db:
+        db.execute(delete(CohortSupervisor).where(
+            CohortSupervisor.cohort_id == cohort_id, CohortSupervisor.supervisor_id == supervisor_id))

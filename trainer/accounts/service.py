@@ -167,6 +167,14 @@ def authenticate(store: Store, login: str, password: str) -> AccountInfo | None:
 
     A hash made with older argon2 parameters is replaced on success.
     """
+    return check_credentials(store, login, password)[0]
+
+
+def check_credentials(store: Store, login: str, password: str) -> tuple[AccountInfo | None, str]:
+    """`authenticate` plus why it failed, for the audit log only (the person sees one message).
+
+    The same argon2 work is spent whether or not the account exists.
+    """
     try:
         handle = normalize_login(login)
     except AccountError:
@@ -181,14 +189,20 @@ def authenticate(store: Store, login: str, password: str) -> AccountInfo | None:
             ).first()
         stored = row[1].password_hash if row else None
         check = verify_password(stored, password)
-        if not check.ok or row is None or row[1].disabled:
-            return None
+        if row is None:
+            return None, "unknown username"
+        if not stored:
+            return None, "no local password"
+        if not check.ok:
+            return None, "wrong password"
+        if row[1].disabled:
+            return None, "account deactivated"
         user, account = row[0], row[1]
         if check.new_hash:
             account.password_hash = check.new_hash
         account.last_sign_in_at = utcnow()
         db.flush()
-        return _info(user, account)
+        return _info(user, account), "ok"
 
 
 def account_for_oidc(store: Store, identity: OidcIdentity) -> AccountInfo:

@@ -25,13 +25,28 @@ def _store():  # type: ignore[no-untyped-def]
     return open_store()
 
 
+NO_TERMINAL = (
+    "no terminal to ask for the password: pipe it in with --password-stdin "
+    "(e.g. printf '%s\\n' \"$PASSWORD\" | trainer users create NAME --password-stdin), "
+    "or create an identity-provider account with --no-password"
+)
+
+
 def _read_password(from_stdin: bool) -> str:
     if from_stdin:
         line = sys.stdin.readline()
         if not line:
             raise TrainerError("--password-stdin: nothing on standard input")
         return line.rstrip("\r\n")
+    if not sys.stdin.isatty():
+        raise TrainerError(NO_TERMINAL)
     return typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
+def _end_sessions(store, user_id, reason: str) -> int:  # type: ignore[no-untyped-def]
+    from trainer.accounts.browser_sessions import revoke_user
+
+    return revoke_user(store, user_id, reason)
 
 
 def _row(info) -> dict:  # type: ignore[no-untyped-def]
@@ -102,18 +117,32 @@ def register(app: typer.Typer) -> None:
         password_stdin: bool = typer.Option(False, "--password-stdin", help="Read the password from stdin."),
     ) -> None:
         """Set or reset a local password."""
-        from trainer.accounts.service import set_password
+        from trainer.accounts.service import get_account, set_password
 
-        set_password(_store(), login, _read_password(password_stdin))
-        typer.echo(f"password changed for {login}")
+        password = _read_password(password_stdin)
+        store = _store()
+        set_password(store, login, password)
+        ended = _end_sessions(store, get_account(store, login).user_id, "password_reset")
+        typer.echo(f"password changed for {login}" + (f"; {ended} open session(s) ended" if ended else ""))
 
     @users.command("disable")
     def disable(login: str, enable: bool = typer.Option(False, "--enable", help="Re-enable.")) -> None:
         """Lock an account out (or back in with --enable)."""
         from trainer.accounts.service import set_disabled
 
-        info = set_disabled(_store(), login, not enable)
+        store = _store()
+        info = set_disabled(store, login, not enable)
+        if info.disabled:
+            _end_sessions(store, info.user_id, "deactivated")
         typer.echo(f"{info.login} {'disabled' if info.disabled else 'enabled'}")
+
+    @users.command("unlock")
+    def unlock_(login: str) -> None:
+        """Lift a sign-in lock after repeated failed passwords (and forget those failures)."""
+        from trainer.accounts.admin import unlock
+
+        lifted = unlock(_store(), None, login)
+        typer.echo(f"{login}: {'unlocked' if lifted else 'was not locked'}")
 
     @users.command("assign")
     def assign(supervisor: str, trainee: str,

@@ -31,12 +31,20 @@ MINE = {
     "calibration": str(_PAGES_DIR / "calibration.py"),
     "workshops": str(_PAGES_DIR / "workshop_admin.py"),
     "dashboard": str(_PAGES_DIR / "workshop_dashboard.py"),
+    "people": str(_PAGES_DIR / "people.py"),
 }
 
 
 def app_page(name: str) -> str:
     """Absolute path of one of the practice app's pages (`state.PAGES`)."""
     return str(PROJECT_ROOT / state.PAGES[name])
+
+
+BEHIND_SIGN_IN = {
+    app_page("practice"): "Practice", app_page("report"): "Report", app_page("progress"): "Progress",
+    MINE["review"]: "Review", MINE["calibration"]: "Calibration", MINE["workshops"]: "Workshops",
+    MINE["dashboard"]: "Dashboard", MINE["people"]: "People",
+}
 
 
 def accounts_required(store: Store) -> bool:
@@ -65,12 +73,30 @@ def _page(path: str, title: str, icon: str, *, default: bool = False) -> st.Page
     return st.Page(path, title=title, icon=icon, default=default)
 
 
-def pages_for(user: UserRecord | None, *, accounts: bool = True) -> dict[str, list[st.Page]]:
-    """Navigation sections for the signed-in user's role (sign-in and join when nobody is)."""
+def _behind_sign_in() -> list[st.Page]:
+    """The pages people share links to, hidden from the menu: opened signed out, each shows
+    the sign-in form (it asks for a signed-in user first) and then itself. Only pages
+    that do ask are listed; the tools stay out of reach until sign-in."""
+    return [st.Page(path, title=title, visibility="hidden") for path, title in BEHIND_SIGN_IN.items()]
+
+
+def review_title(awaiting: int) -> str:
+    """'Review', or 'Review (3)' while sessions wait for the supervisor."""
+    return f"Review ({awaiting})" if awaiting > 0 else "Review"
+
+
+def pages_for(
+    user: UserRecord | None, *, accounts: bool = True, awaiting: int = 0
+) -> dict[str, list[st.Page]]:
+    """Navigation sections for the signed-in user's role (sign-in and join when nobody is).
+
+    `awaiting`: sessions waiting for this reviewer, shown in the Review page's title.
+    """
     if user is None and accounts:
         return {"": [
             _page(MINE["sign_in"], "Sign in", ":material/login:", default=True),
             _page(MINE["join"], "Join a workshop", ":material/group_add:"),
+            *_behind_sign_in(),
         ]}
     role = user.role if user else "trainee"
     lands_on = {"supervisor": "review", "facilitator": "workshops"}.get(role)
@@ -81,7 +107,8 @@ def pages_for(user: UserRecord | None, *, accounts: bool = True) -> dict[str, li
     ]}
     if role in ("supervisor", "admin"):
         sections["Supervise"] = [
-            _page(MINE["review"], "Review", ":material/rate_review:", default=lands_on == "review"),
+            _page(MINE["review"], review_title(awaiting), ":material/rate_review:",
+                  default=lands_on == "review"),
             _page(MINE["calibration"], "Calibration", ":material/balance:"),
         ]
     if role in ("facilitator", "admin"):
@@ -89,6 +116,8 @@ def pages_for(user: UserRecord | None, *, accounts: bool = True) -> dict[str, li
             _page(MINE["workshops"], "Workshops", ":material/groups:", default=lands_on == "workshops"),
             _page(MINE["dashboard"], "Dashboard", ":material/monitoring:"),
         ]
+    if role == "admin":
+        sections["Administration"] = [_page(MINE["people"], "People", ":material/manage_accounts:")]
     sections["Tools"] = [
         _page(app_page("score"), "Score a transcript", ":material/upload_file:"),
         _page(app_page("library"), "Library", ":material/menu_book:"),

@@ -8,10 +8,10 @@ from trainer.practice import md_escape
 from trainer.webapp.auth import (
     AUTH_KIND,
     REJOIN,
-    WORKSHOP,
     current_user,
     current_viewer,
     remember_seat,
+    remember_workshop,
 )
 from trainer.webapp.resources import get_store
 from trainer.webapp.roles_nav import app_page
@@ -49,7 +49,7 @@ with middle:
             except JoinRefused as exc:
                 st.error(str(exc))
             else:
-                st.session_state[WORKSHOP] = workshop.id
+                remember_workshop(workshop.id)
                 st.success(f"You joined **{md_escape(workshop.title)}** as {md_escape(user.display_name)}.")
                 st.page_link(PRACTICE, label="Start practising", icon=":material/play_arrow:")
         st.stop()

@@ -5,9 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from trainer.review.status import reviewed_sessions
 from trainer.store import criterion_history, list_sessions_for_user, viewer_for
 from trainer.webapp import state
 from trainer.webapp.components.charts import criterion_history_chart, session_numbers
+from trainer.webapp.components.review_marks import review_cell, review_notice
 from trainer.webapp.components.timefmt import local
 from trainer.webapp.identity import require_user
 from trainer.webapp.resources import couples, get_service, rubrics
@@ -25,6 +27,8 @@ if not sessions:
     st.page_link(state.PAGES["practice"], label="Start practising", icon=":material/play_arrow:")
     st.stop()
 
+reviewed = reviewed_sessions(service.store, viewer)
+review_notice(reviewed, titles)
 done = [s for s in sessions if s.is_completed and s.latest_evaluation]
 open_ = [s for s in sessions if not s.is_completed]
 cols = st.columns(3, border=True)
@@ -58,6 +62,7 @@ for record in sessions:
         "Status": "Completed" if record.is_completed else "Unfinished",
         "Total": f"{evaluation.total} / {evaluation.max_total}" if evaluation else "\u2014",
         "Scores": " \u00b7 ".join(str(v) for v in scores.values()) if scores else "\u2014",
+        "Supervisor": review_cell(record.id, reviewed),
     }
     rows.append(row)
 order = list(dict.fromkeys(

@@ -46,6 +46,13 @@ if chosen:
 
 st.title("Sessions to review")
 people = dict(reviewable_trainees(store, viewer))
+if not people and viewer.role == "supervisor":
+    st.info(
+        "**No trainees are assigned to you yet**, so there is nothing to review. An administrator "
+        "assigns trainees to you, directly or through a cohort you supervise (People page, or "
+        "`trainer users assign` on the command line). Their completed sessions will then "
+        "appear here.", icon=":material/person_search:")
+    st.stop()
 with st.container(border=True):
     cols = st.columns(4)
     trainee = cols[0].selectbox("Trainee", [None, *people], format_func=lambda i: "Everyone" if i is None else people[i],

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from trainer.accounts.session_settings import session_settings
 from trainer.practice import max_message_chars, md_escape
 from trainer.store import database_url, redacted_url
+from trainer.webapp.auth import current_user
 from trainer.webapp.resources import get_service
 
 st.title("Settings")
@@ -42,5 +44,12 @@ st.caption(
 )
 
 st.subheader("Storage and limits")
-st.markdown(f"**Database:** {md_escape(redacted_url(database_url()))}")
+user = current_user()
+if user is not None and user.role == "admin":  # where the data lives is the operator's business
+    st.markdown(f"**Database:** {md_escape(redacted_url(database_url()))}")
+sessions = session_settings()
+st.markdown(f"**Sign-in lasts:** until sign-out, or {sessions.idle_hours:g} hours unused "
+            "(TRAINER_SESSION_IDLE_HOURS)")
+for problem in sessions.problems:
+    st.warning(md_escape(problem))
 st.markdown(f"**Longest message:** {max_message_chars():,} characters (TRAINER_MAX_MESSAGE_CHARS)")

@@ -1,16 +1,16 @@
-"""Sign-in page: the identity provider when one is configured, else a local account."""
+"""Sign-in page (the Account page once signed in): the identity provider when one is
+configured, else a local account, throttled against guessing."""
 
 from __future__ import annotations
 
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
-from trainer.accounts.oidc import is_oidc_configured, oidc_status
+from trainer.accounts.session_settings import session_settings
 from trainer.practice import md_escape
-from trainer.webapp.auth import current_user, sign_in_with_password, sign_out, sync_oidc_user
+from trainer.webapp.auth import current_user, sign_out, sync_oidc_user
+from trainer.webapp.components.sign_in_form import JUST_SIGNED_IN, render_sign_in
 from trainer.webapp.roles_nav import MINE, landing_page
-
-JUST_SIGNED_IN = "trainer_just_signed_in"
 
 user = sync_oidc_user() or current_user()
 if user is not None and st.session_state.pop(JUST_SIGNED_IN, False):
@@ -21,39 +21,20 @@ if user is not None and st.session_state.pop(JUST_SIGNED_IN, False):
 
 _, middle, _ = st.columns([1, 2, 1])
 with middle:
-    st.title("Sign in")
     if user is not None:
+        st.title("Account")
         st.success(f"Signed in as **{md_escape(user.display_name)}** ({user.role}).",
                    icon=":material/verified_user:")
+        hours = session_settings().idle_hours
+        st.caption(f"You stay signed in on this browser, across refreshes and new tabs, until you "
+                   f"sign out or leave it unused for {hours:g} hours.")
         if st.button("Sign out", icon=":material/logout:", key="sign-out-here"):
             sign_out()
             st.rerun()
         st.stop()
 
-    if is_oidc_configured():
-        providers = oidc_status().providers
-        for provider in providers:
-            label = "Sign in with your organisation" if provider == "default" else f"Sign in with {provider.title()}"
-            if st.button(label, type="primary", icon=":material/badge:", key=f"oidc-{provider}",
-                         width="stretch"):
-                st.login(provider)
-        local = st.expander("Sign in with a local account instead")
-    else:
-        local = st.container()
-
-    with local:
-        with st.form("local-sign-in", border=True):
-            login = st.text_input("Username", max_chars=200, autocomplete="username")
-            password = st.text_input("Password", type="password", max_chars=1024,
-                                     autocomplete="current-password")
-            submitted = st.form_submit_button("Sign in", type="primary")
-        if submitted:
-            if sign_in_with_password(login, password) is None:
-                st.error("That username and password do not match an active account.")
-            else:
-                st.session_state[JUST_SIGNED_IN] = True
-                st.rerun()
-
+    st.title("Sign in")
+    render_sign_in(stay_here=False)
     st.divider()
     st.markdown("**In a workshop?** Join with the code your facilitator shows you; no account needed.")
     st.page_link(MINE["join"], label="Join a workshop", icon=":material/group_add:")
