@@ -56,7 +56,7 @@ def completion_records(
                     couple_id=facts.couple_id,
                     mode=facts.mode,
                     minutes=round(facts.minutes, 1),
-                    total=_final_total(facts, ids) if evaluation else None,
+                    total=facts.total,
                     max_total=evaluation.get("max_total"),
                     criteria={cid: facts.final_score(cid) for cid in ids},
                     reviewed=facts.reviewed,
@@ -75,7 +75,3 @@ def completion_records(
             )
         )
     return records
-
-
-def _final_total(facts: SessionFacts, ids: list[str]) -> int:
-    return sum(score for cid in ids if (score := facts.final_score(cid)) is not None)

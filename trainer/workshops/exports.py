@@ -1,5 +1,8 @@
 """Workshop exports: CSV (one row per session and criterion) and JSON, for programme records.
 
+Scores are official ones: `final_score` and `session_total` are the supervisor's
+once their review is released, with the evaluator's kept in their own columns.
+
 Both are built from `SessionFacts` the caller was allowed to read, so an export
 can never hold more than its requester may see. CSV cells that a spreadsheet
 would run as formulas are defused.
@@ -19,7 +22,7 @@ from trainer.workshops.facts import SessionFacts, Usage, usage_of
 CSV_COLUMNS = [
     "workshop", "workshop_date", "participant", "session_id", "couple_id", "mode", "status",
     "started_at", "ended_at", "minutes", "turns", "criterion_id", "criterion_title",
-    "evaluator_score", "supervisor_score", "final_score", "session_total", "max_total",
+    "evaluator_score", "supervisor_score", "final_score", "session_total", "evaluator_total", "max_total",
     "reviewed", "engine", "judge", "session_prompt_tokens", "session_completion_tokens",
     "session_cost_usd",
 ]
@@ -60,7 +63,7 @@ def export_rows(title: str, on: date, sessions: Sequence[SessionFacts]) -> list[
             "mode": facts.mode, "status": facts.status,
             "started_at": _iso(facts.started_at), "ended_at": _iso(facts.ended_at),
             "minutes": round(facts.minutes, 1), "turns": facts.turn_count,
-            "session_total": (facts.evaluation or {}).get("total"),
+            "session_total": facts.total, "evaluator_total": facts.evaluator_total,
             "max_total": (facts.evaluation or {}).get("max_total"),
             "reviewed": facts.reviewed, "engine": facts.engine, "judge": facts.judge,
             "session_prompt_tokens": facts.prompt_tokens,
@@ -109,7 +112,7 @@ def to_json(title: str, on: date, sessions: Sequence[SessionFacts]) -> str:
                 "couple_id": s.couple_id, "mode": s.mode, "status": s.status,
                 "started_at": _iso(s.started_at), "ended_at": _iso(s.ended_at),
                 "minutes": round(s.minutes, 1), "turns": s.turn_count, "reviewed": s.reviewed,
-                "total": (s.evaluation or {}).get("total"),
+                "total": s.total, "evaluator_total": s.evaluator_total,
                 "max_total": (s.evaluation or {}).get("max_total"),
                 "engine": s.engine, "judge": s.judge, "usage": _usage(usage_of([s])),
                 "criteria": [

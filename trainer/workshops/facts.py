@@ -15,6 +15,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from trainer.official_scores import official_total
+
 
 @dataclass(frozen=True)
 class Participant:
@@ -39,8 +41,8 @@ class SessionFacts:
     turn_count: int = 0
     rubric_id: str | None = None
     evaluation: dict[str, Any] | None = None  # the `trainer score` contract dict
-    supervisor_scores: dict[str, int] = field(default_factory=dict)  # overrides only
-    reviewed: bool = False
+    supervisor_scores: dict[str, int] = field(default_factory=dict)  # a released review's overrides
+    reviewed: bool = False  # the supervisor released their review
     engine: str = "offline"  # who voiced the couple: "offline" or an LLM label
     judge: str = "offline"  # who scored the session
     prompt_tokens: int = 0
@@ -82,6 +84,16 @@ class SessionFacts:
         if criterion_id in self.supervisor_scores:
             return self.supervisor_scores[criterion_id]
         return self.evaluator_score(criterion_id)
+
+    @property
+    def total(self) -> int | None:
+        """The official total: the supervisor's scores where they changed them (None: not scored)."""
+        return official_total(self.evaluation, self.supervisor_scores)
+
+    @property
+    def evaluator_total(self) -> int | None:
+        value = (self.evaluation or {}).get("total")
+        return None if value is None else int(value)
 
 
 class Usage(BaseModel):

@@ -10,7 +10,6 @@ aggregates themselves are the pure functions in `dashboard`, `completion`,
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict
 
 from sqlalchemy import func, select
 
@@ -19,7 +18,7 @@ from trainer.store.access import NotFound
 from trainer.store.convert import microusd_to_usd
 from trainer.store.db import Store
 from trainer.store.models import EvaluationRow, PracticeSession, TurnRow, User
-from trainer.store.review_models import Review, ReviewOverride
+from trainer.store.official import released_reviews
 from trainer.store.workshop_models import Workshop, WorkshopMember
 from trainer.workshops.completion import CompletionRecord, completion_records
 from trainer.workshops.dashboard import Dashboard, build_dashboard
@@ -104,23 +103,9 @@ def _latest_results(db, ids: list[uuid.UUID]) -> dict:  # type: ignore[no-untype
 
 
 def _reviews(db, ids: list[uuid.UUID]) -> dict:  # type: ignore[no-untyped-def]
-    if not ids:
-        return {}
-    found: dict[uuid.UUID, tuple[bool, dict[str, int]]] = {}
-    overrides: dict[int, dict[str, int]] = defaultdict(dict)
-    review_rows = db.execute(
-        select(Review.id, Review.session_id, Review.reviewed).where(Review.session_id.in_(ids))
-    ).all()
-    review_ids = [rid for rid, _, _ in review_rows]
-    if review_ids:
-        for rid, cid, score in db.execute(
-            select(ReviewOverride.review_id, ReviewOverride.criterion_id, ReviewOverride.score)
-            .where(ReviewOverride.review_id.in_(review_ids))
-        ):
-            overrides[rid][cid] = int(score)
-    for rid, sid, reviewed in review_rows:
-        found[sid] = (bool(reviewed), dict(overrides.get(rid, {})))
-    return found
+    """Session id -> (reviewed, the supervisor's scores): only a released review's scores count."""
+    released = released_reviews(db, ids)
+    return {sid: (True, review.overrides) for sid, review in released.items()}
 
 
 def workshop_dashboard(store: Store, viewer: Principal, workshop_id: uuid.UUID | str) -> Dashboard:
