@@ -105,7 +105,7 @@ def _chart_frames(at: AppTest) -> list:  # type: ignore[type-arg]
 
 
 def test_progress_chart_and_table_show_the_supervisors_score(app_db: str, store: st.Store, reviewed) -> None:  # type: ignore[no-untyped-def]
-    ana, _, sid = reviewed
+    ana, _, _ = reviewed
     points = {p.criterion_id: p for p in st.criterion_history(store, ana)}
     assert (points[RSC].score, points[RSC].evaluator_score) == (1, 3)
     assert (points[VPM].score, points[VPM].evaluator_score) == (3, None)
