@@ -58,7 +58,7 @@ for record in sessions:
         "Couple": titles.get(record.couple_id, record.couple_id),
         "Mode": record.mode.title(),
         "Turns": record.therapist_turns,
-        "Status": ("Reviewed" if record.review else "Completed") if record.is_completed else "Unfinished",
+        "Status": "Completed" if record.is_completed else "Unfinished",
         "Total": f"{evaluation['total']} / {evaluation['max_total']}{by}" if evaluation else "\u2014",
         "Scores": " \u00b7 ".join(str(v) for v in scores.values()) if scores else "\u2014",
     }
