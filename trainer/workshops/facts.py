@@ -7,13 +7,14 @@ seconds on a live dashboard.
 
 from __future__ import annotations
 
+import math
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, field_serializer
 
 from trainer.official_scores import official_total
 
@@ -70,6 +71,11 @@ class SessionFacts:
         end = self.ended_at or self.last_activity_at or self.started_at
         return max(0.0, (end - self.started_at).total_seconds() / 60.0)
 
+    @property
+    def whole_minutes(self) -> int:
+        """Minutes as records show them: whole, and at least one for a session that took any time."""
+        return 0 if self.minutes <= 0 else max(1, math.floor(self.minutes + 0.5))
+
     def criteria(self) -> list[dict[str, Any]]:
         return list((self.evaluation or {}).get("criteria") or [])
 
@@ -105,6 +111,11 @@ class Usage(BaseModel):
     completion_tokens: int = 0
     cost_usd: float = 0.0
     llm: bool = False
+
+    @field_serializer("llm")
+    def _llm_word(self, value: bool) -> str:
+        """ "used" or "offline": the same word in every export and record."""
+        return "used" if value else "offline"
 
     @property
     def total_tokens(self) -> int:
