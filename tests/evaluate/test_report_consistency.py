@@ -197,3 +197,12 @@ def test_the_summary_says_what_went_well_and_the_next_step(session) -> None:  # 
     _, result = session
     first, second = result.feedback.split(". Next time, ")
     assert first.startswith("You ") and second.endswith(".")
+
+
+def test_every_missed_moment_has_a_next_step_for_the_summary() -> None:
+    from trainer.evaluate.coaching import templates
+
+    for criterion, data in templates().items():
+        if criterion == "summary":
+            continue
+        assert set(data["missed"]) <= set(data["next"]), criterion

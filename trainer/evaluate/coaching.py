@@ -148,7 +148,9 @@ def coach(criterion: str, scored: Scored, transcript: Transcript, labels: list[T
         return Coached(rationale, Coaching(did_well=did_well))
     missed = first_filled(data.get("missed", {}).get(scored.missed or ""), values)
     nexts = data.get("next", {})
-    next_step = fill(nexts.get(scored.missed or ""), values) or fill(nexts.get("none"), values)
+    kind = str(scored.facts.get("kind") or "")
+    next_step = (fill((data.get("next_sidelined") or {}).get(kind), values) if scored.missed == "sidelined" else None) \
+        or fill(nexts.get(scored.missed or ""), values) or fill(nexts.get("none"), values)
     return Coached(
         rationale,
         Coaching(did_well=did_well, missed_turn=scored.missed_turn if missed else None, missed_moment=missed,

@@ -111,7 +111,7 @@ def end(live: LiveSession) -> None:
         return
     st.session_state.pop(state.LIVE, None)
     st.session_state[state.REPORT] = str(record.id)
-    st.switch_page(state.PAGES["report"])
+    st.switch_page(state.PAGES["report"], query_params={"session": str(record.id)})
 
 
 def send(live: LiveSession, prompt: str, sink: session_view.ChatStream | None) -> list[tuple[str, str]]:

@@ -87,7 +87,7 @@ record = next(s for s in sessions if str(s.id) == chosen)
 if record.is_completed:
     if st.button("Open report", type="primary", icon=":material/description:", key="open-report"):
         st.session_state[state.REPORT] = chosen
-        st.switch_page(state.PAGES["report"])
+        st.switch_page(state.PAGES["report"], query_params={"session": chosen})
 elif st.button("Resume session", type="primary", icon=":material/replay:", key="resume-session"):
     try:
         st.session_state[state.LIVE] = service.resume(user, chosen)
