@@ -15,7 +15,7 @@ from fpdf.enums import XPos, YPos
 
 from trainer.practice.export import slug
 from trainer.practice.pdf import covered_by, latin1, unicode_font
-from trainer.workshops.certificates import Certificate, hours_text
+from trainer.workshops.certificates import Certificate, hours_text, long_date
 
 INK, MUTED, ACCENT, RULE = (33, 37, 41), (108, 117, 125), (47, 93, 98), (190, 205, 205)
 
@@ -56,7 +56,7 @@ def _page(pdf: _CertificatePDF, cert: Certificate) -> None:
     pdf.line_text(cert.participant, 28, "B", INK, gap=4)
     pdf.line_text("has completed the workshop", 12, color=MUTED, gap=3)
     pdf.line_text(terms.title, 18, "B", INK, gap=2)
-    pdf.line_text(f"held on {terms.held_on:%d %B %Y}, facilitated by {terms.facilitator}", 12, gap=6)
+    pdf.line_text(f"held on {long_date(terms.held_on)}, facilitated by {terms.facilitator}", 12, gap=6)
     details = []
     if terms.hours is not None:
         details.append(f"Continuing-education hours: {hours_text(terms.hours)}")
@@ -67,7 +67,7 @@ def _page(pdf: _CertificatePDF, cert: Certificate) -> None:
     for line in details:
         pdf.line_text(line, 12, "B" if line.startswith("Continuing") else "", INK, gap=1.5)
     pdf.ln(2)
-    pdf.line_text(f"Completion requirement: {terms.rule.describe()}; met on {cert.completed_on:%d %B %Y}.",
+    pdf.line_text(f"Completion requirement: {terms.rule.describe()}; met on {long_date(cert.completed_on)}.",
                   10, color=MUTED, gap=1)
     # signature line and the id, along the foot of the page
     foot = pdf.h - 45

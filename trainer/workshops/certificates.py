@@ -79,6 +79,11 @@ def minutes_practised(sessions: Sequence[SessionFacts]) -> int:
     return sum(s.whole_minutes for s in sessions)
 
 
+def long_date(day: date) -> str:
+    """ "5 December 2026": how a date reads on a certificate."""
+    return f"{day.day} {day:%B %Y}"
+
+
 def hours_text(hours: float | None) -> str:
     """ "1.5 hours", "1 hour"; empty when the workshop gives no CE hours."""
     if hours is None:

@@ -68,13 +68,14 @@ def render_board(board: Dashboard) -> None:
         st.dataframe(
             pd.DataFrame([
                 {"Name": p.display_name, "In progress": p.in_progress, "Done": p.completed,
-                 "Last total": p.last_total, "Model use": model_use(p.usage)}
+                 "Last total": "\u2014" if p.last_total is None else str(p.last_total),
+                 "Model use": model_use(p.usage)}
                 for p in board.people
             ]),
             hide_index=True, width="stretch",
             column_config={
                 "Name": st.column_config.TextColumn("Name", width="medium"),
-                "Last total": st.column_config.NumberColumn(
+                "Last total": st.column_config.TextColumn(
                     "Last total", help="The latest finished session's total (the supervisor's once reviewed)."),
                 "Model use": st.column_config.TextColumn("Model use", help=USAGE_HELP, width="medium"),
             },
