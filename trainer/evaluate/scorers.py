@@ -195,7 +195,7 @@ def _missed_validation(labels: list[TurnLabels], partners: list[str]) -> tuple[i
             t.has(Disclosure.PROTECTIVE_MOVE) or t.has(Disclosure.PROTECTIVE_INTENT) or t.has(Disclosure.DEFENSIVENESS)
         ):
             nxt = _next_therapist(labels, t.index)
-            if nxt is not None and t.speaker not in nxt.partners_for(Move.VALIDATE_PROTECTIVE):
+            if nxt is not None and t.speaker not in nxt.partners_for(Move.VALIDATE_PROTECTIVE) and not _busy(nxt):
                 return nxt.index, t.index, t.speaker
     return None, None, None
 
@@ -257,6 +257,14 @@ def score_needs(transcript: Transcript, labels: list[TurnLabels], rubric: Rubric
                   focus=focus, opening_turn=opening)
 
 
+_KEY_MOVES = {Move.EVOKE_NEED, Move.INVITE_SEX, Move.FOLLOW_UP_SEX, Move.VALIDATE_PROTECTIVE, Move.REPAIR}
+
+
+def _busy(turn: TurnLabels) -> bool:
+    """The turn already made one of the moves the rubric asks for: no place to suggest another instead."""
+    return bool(_KEY_MOVES & set(turn.moves))
+
+
 def _evokes(turn: TurnLabels, partner: str) -> bool:
     """The therapist turn already invites this partner beneath the surface."""
     return turn.has(Move.EVOKE_NEED) and (not turn.addressed or partner in turn.addressed)
@@ -271,7 +279,7 @@ def _missed_need(labels: list[TurnLabels], partners: list[str]) -> tuple[int | N
         ):
             nxt = _next_therapist(labels, t.index)
             # the opening question of a first session is for hearing why they came
-            if nxt is not None and (nxt.therapist_ordinal or 0) > 1 and not _evokes(nxt, t.speaker):
+            if nxt is not None and (nxt.therapist_ordinal or 0) > 1 and not _evokes(nxt, t.speaker) and not _busy(nxt):
                 return nxt.index, t.index, t.speaker
     return None, None, None
 
