@@ -85,7 +85,7 @@ def test_a_workshop_through_the_real_app(app_server, browser, tmp_path: Path) ->
     shoot(facilitator, tmp_path, "sign-in")
     sign_in(facilitator, server, "fay", "fay's long secret")
     facilitator.get_by_role("heading", name="Workshops").wait_for(timeout=30_000)
-    facilitator.get_by_role("button", name="Open the dashboard").click()
+    facilitator.get_by_role("link", name="Open the dashboard").click()
     facilitator.get_by_role("heading", name="EFT morning group").wait_for(timeout=30_000)
     wait_for_metric(facilitator, "Sessions done", "1")
     facilitator.get_by_text("Model usage: offline").wait_for(timeout=30_000)

@@ -226,11 +226,18 @@ def test_open_the_dashboard_opens_that_workshop(app_db: str, store: st.Store) ->
     fay = person(store, "fay", "facilitator")
     first = create_workshop(store, fay, CE_SPEC.model_copy(update={"title": "First", "date": date(2026, 11, 1)}))
     second = create_workshop(store, fay, CE_SPEC.model_copy(update={"title": "Second", "date": date(2026, 12, 1)}))
+    at = app_as(fay, "Fay", page="workshops")
+    links = {link.proto.query_string for link in at.get("page_link") if link.proto.label == "Open the dashboard"}
+    assert links == {f"workshop={first.id}", f"workshop={second.id}"}
     for room in (first, second):
-        at = app_as(fay, "Fay", page="workshops")
-        at.button(key=f"open-{room.id}").click().run()
-        assert at.query_params["workshop"] in (str(room.id), [str(room.id)])
-        assert [t.value for t in at.title] == [room.title]
+        dashboard = app_as(fay, "Fay", page="dashboard", query={"workshop": str(room.id)})
+        assert [t.value for t in dashboard.title] == [room.title]
+        assert dashboard.query_params["workshop"] in (str(room.id), [str(room.id)])
+    plain = app_as(fay, "Fay", page="dashboard")  # no workshop in the address: the newest, named in it
+    assert [t.value for t in plain.title] == ["Second"]
+    assert plain.query_params["workshop"] in (str(second.id), [str(second.id)])
+    plain.selectbox(key=f"dash-workshop-{second.id}").set_value(str(first.id)).run()
+    assert [t.value for t in plain.title] == ["First"]
 
 
 def test_dashboard_offers_the_roster_and_certificates(app_db: str, store: st.Store) -> None:

@@ -72,7 +72,7 @@ def test_a_ce_workshop_from_creation_to_certificates(app_server, browser, tmp_pa
     facilitator.get_by_text("Created. Join code").wait_for(timeout=30_000)
     idle(facilitator)
     facilitator.get_by_text("1.5 hours CE from Northside Institute (approval CE-2026-0142)").wait_for(timeout=30_000)
-    facilitator.get_by_role("button", name="Open the dashboard").scroll_into_view_if_needed()
+    facilitator.get_by_role("link", name="Open the dashboard").scroll_into_view_if_needed()
     facilitator.screenshot(path=str(tmp_path / "facilitator-workshops.png"))
     room = list_workshops(store, fay)[0]
     assert (room.mode, room.ce_hours, room.completion_mode, room.completion_sessions) == ("assessment", 1.5,
@@ -101,7 +101,7 @@ def test_a_ce_workshop_from_creation_to_certificates(app_server, browser, tmp_pa
     own = _pdf_text(_download(participant, "Your certificate (PDF)", tmp_path / "own-certificate.pdf"))
     assert "Pia Ng" in own and "EFT lab, Thursday" in own and "1.5 hours" in own
 
-    facilitator.get_by_role("button", name="Open the dashboard").click()
+    facilitator.get_by_role("link", name="Open the dashboard").click()
     facilitator.get_by_role("heading", name="EFT lab, Thursday").wait_for(timeout=30_000)
     wait_for_metric(facilitator, "Completed", "1 of 2")
     facilitator.locator('[data-testid="stDataFrame"] canvas').first.wait_for(timeout=30_000)

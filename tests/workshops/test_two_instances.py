@@ -128,7 +128,7 @@ def test_participant_on_one_instance_is_seen_and_reviewed_on_the_other(
     facilitator = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
     sign_in(facilitator, b, "fay", "fay's long secret")
     facilitator.get_by_role("heading", name="Workshops").wait_for(timeout=30_000)
-    facilitator.get_by_role("button", name="Open the dashboard").click()
+    facilitator.get_by_role("link", name="Open the dashboard").click()
     facilitator.get_by_role("heading", name="EFT morning group").wait_for(timeout=30_000)
     wait_for_metric(facilitator, "Participants", "0")
 

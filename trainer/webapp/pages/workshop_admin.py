@@ -39,7 +39,7 @@ with st.expander("New workshop", expanded=not list_workshops(store, viewer), ico
             st.success(f"Created. Join code: **{made.join_code}**")
 
 for workshop in list_workshops(store, viewer):
-    # keyed by the workshop, so a click can only ever mean this card's workshop
+    # keyed by the workshop, so the card and its link stay together when the list changes
     with st.container(border=True, key=f"workshop-{workshop.id}"):
         left, right = st.columns([3, 2], vertical_alignment="center")
         left.markdown(f"### {md_escape(workshop.title)}")
@@ -48,8 +48,9 @@ for workshop in list_workshops(store, viewer):
         left.caption(md_escape(ce_summary(workshop)))
         right.metric("Join code", workshop.join_code)
         a, b = st.columns(2)
-        if a.button("Open the dashboard", icon=":material/monitoring:", key=f"open-{workshop.id}"):
-            st.switch_page(DASHBOARD, query_params={"workshop": str(workshop.id)})
+        # a link carrying the workshop's id: it opens this workshop here, in a new tab or when shared
+        a.page_link(DASHBOARD, label="Open the dashboard", icon=":material/monitoring:",
+                    query_params={"workshop": str(workshop.id)})
         closed = workshop.status == "closed"
         if b.button("Reopen to new participants" if closed else "Close to new participants",
                     key=f"status-{workshop.id}", type="tertiary"):
