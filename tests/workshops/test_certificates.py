@@ -7,22 +7,17 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
-import subprocess
 import uuid
 import zipfile
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
 import pytest
-from PIL import Image
 from pydantic import ValidationError
 from pypdf import PdfReader
 from sqlalchemy import update
 
 from tests.accounts.dbkit import person, played
 from tests.accounts.test_app_wiring import app
-from tests.conftest import skip_unless_available
 from tests.review.apptest_kit import app_as, texts
 from trainer import store as st
 from trainer.store.models import PracticeSession
@@ -127,7 +122,7 @@ def test_completion_records_carry_ce_whole_minutes_and_the_exports_llm_word() ->
     assert dumped["=Ben"]["usage"]["llm"] == "used" and dumped["Ana Lima"]["usage"]["llm"] == "offline"
 
 
-def test_the_certificate_pdf_says_who_what_when_how_long_by_whom(tmp_path: Path) -> None:
+def test_the_certificate_pdf_says_who_what_when_how_long_by_whom() -> None:
     entries = roster(TERMS, [ANA, BEN, ZOE], SESSIONS)
     cert = certificates(TERMS, entries)[0]
     data = certificate_pdf(cert)
@@ -137,14 +132,8 @@ def test_the_certificate_pdf_says_who_what_when_how_long_by_whom(tmp_path: Path)
                      "Provider: Northside Institute", "Approval number: CE-2026-0142",
                      "two finished sessions in assessment mode", cert.certificate_id):
         assert expected in text, expected
-    if shutil.which("pdftoppm") is None:
-        skip_unless_available("pdftoppm (poppler-utils) renders the certificate to an image")
-    subprocess.run(["pdftoppm", "-png", "-r", "50", "-singlefile", "-", str(tmp_path / "cert")],
-                   input=data, check=True, capture_output=True)
-    with Image.open(tmp_path / "cert.png") as image:
-        assert image.width > image.height  # landscape
-        low, high = image.convert("L").getextrema()
-        assert high - low > 150  # ink on paper, not a blank page
+    box = PdfReader(io.BytesIO(data)).pages[0].mediabox
+    assert float(box.width) > float(box.height)  # landscape, to print as a certificate
     both = certificate_pdf([cert, cert])
     assert len(PdfReader(io.BytesIO(both)).pages) == 2
     with zipfile.ZipFile(io.BytesIO(certificates_zip([cert]))) as archive:
