@@ -41,7 +41,8 @@ def test_dashboard_shows_the_room_and_exports(app_db: str, store: st.Store) -> N
     at = app_as(fay, "Fay", page="dashboard", query={"workshop": str(w.id)})
     assert not at.exception, at.exception
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics == {"Participants": "2", "Sessions in progress": "1", "Sessions done": "1"}
+    assert metrics == {"Participants": "2", "Sessions in progress": "1", "Sessions done": "1",
+                       "Completed": "1 of 2"}  # the default rule: one finished session
     people = at.dataframe[0].value
     assert sorted(people["Name"]) == ["Max", "Pia"]
     assert "Belinda mentioned distance at turn 3." in texts(at)

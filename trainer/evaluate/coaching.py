@@ -1,14 +1,17 @@
 """Per-criterion rationale and coaching, written for this couple from templates in coaching.yaml.
 
-Names come from the transcript; when the transcript names a persona the
-persona file (if the persona library has it) tells who pursues sexually, so the
-example line speaks to the right partner. A missing or unknown persona falls
-back to the transcript's names.
+The scorer says what happened and where (the missed therapist turn, the client
+turn that made it an opening, the partner it concerns); this module puts it
+into words. Suggestions speak to the partner the moment is about, name their
+move in their own words when they said it (`words.py`), and a template is used
+only when every placeholder can be filled from the session, so no text carries
+a gap or a generic stand-in like "(or push)".
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from string import Formatter
@@ -16,9 +19,10 @@ from typing import Any
 
 import yaml
 
-from trainer.analysis.labels import Disclosure, TurnLabels
+from trainer.analysis.labels import Move, TurnLabels
 from trainer.evaluate.result import Coaching
 from trainer.evaluate.scorers import Scored
+from trainer.evaluate.words import Quote, move_quote, opening_quote, persona_move, sex_quote
 from trainer.transcript import Transcript
 
 COACHING_PATH = Path(__file__).with_name("coaching.yaml")
@@ -30,100 +34,146 @@ def templates() -> dict[str, Any]:
         return yaml.safe_load(handle)
 
 
-class _Safe(dict):
-    def __missing__(self, key: str) -> str:
-        return "?"
+def _shown(value: Any) -> Any:
+    return ", ".join(str(v) for v in value) if isinstance(value, list) else value
 
 
 def fill(template: str | None, values: dict[str, Any]) -> str | None:
+    """The template filled in, or None when a placeholder has no value (never a gap)."""
     if not template:
         return None
-    shown = {k: (", ".join(v) if isinstance(v, list) else v) for k, v in values.items() if v is not None}
-    return Formatter().vformat(template, (), _Safe(shown))
-
-
-def _persona_roles(persona_id: str | None) -> dict[str, str]:
-    """{'pursuer': name, 'withdrawer': name} from the persona's sexual cycle, if it can be read."""
-    if not persona_id:
-        return {}
+    shown = {k: _shown(v) for k, v in values.items() if v is not None and v != [] and v != ""}
     try:
-        from trainer.personas import load_couple
-
-        couple = load_couple(persona_id)
-        roles = {}
-        for partner in couple.partners:
-            role = getattr(partner, "sexual_cycle", None)
-            if role in ("pursuer", "withdrawer"):
-                roles.setdefault(role, partner.name)
-        return roles
-    except Exception:  # noqa: BLE001 - persona library absent, unknown id or invalid file
-        return {}
+        return Formatter().vformat(template, (), shown)
+    except (KeyError, IndexError):
+        return None
 
 
-def couple_names(transcript: Transcript, labels: list[TurnLabels]) -> dict[str, str]:
-    clients = transcript.client_names or ["you"]
-    a = clients[0]
-    b = clients[1] if len(clients) > 1 else clients[0]
-    roles = _persona_roles(transcript.persona)
-    mention = next((t.speaker for t in labels if t.has(Disclosure.MENTIONS_SEX)), None)
-    pursuer = roles.get("pursuer") or mention or a
-    withdrawer = roles.get("withdrawer") or next((c for c in clients if c != pursuer), b)
-    both = f"{a} and {b}" if a != b else a
-    return {"a": a, "b": b, "both": both, "pursuer": pursuer, "withdrawer": withdrawer}
-
-
-def _focus_partner(criterion: str, scored: Scored, names: dict[str, str], labels: list[TurnLabels],
-                   clients: list[str]) -> str:
-    if criterion == "raised_sexual_cycle_early" and scored.facts.get("turn") is not None:
-        after = [t for t in labels[int(scored.facts["turn"]) + 1 :] if not t.is_therapist]
-        if after:
-            return after[0].speaker
-    done = scored.facts.get("validated") or scored.facts.get("surfaced") or []
-    blamed = scored.facts.get("blamed") or []
-    if blamed:
-        return str(blamed[0])
-    if scored.missed_turn is not None:
-        before = [t for t in labels[: scored.missed_turn] if not t.is_therapist and t.speaker not in done]
-        if before:
-            return before[-1].speaker
-    rest = [c for c in clients if c not in done]
-    return rest[0] if rest else names["a"]
-
-
-def _admitted_quote(labels: list[TurnLabels], name: str) -> str | None:
-    for t in labels:
-        if t.speaker == name:
-            for cue in t.cues:
-                if cue.label == str(Disclosure.PROTECTIVE_MOVE) and len(cue.quote) <= 90 and re.search(r"\bI\b", cue.quote):
-                    return cue.quote.rstrip(".!")
+def first_filled(options: str | list[str] | None, values: dict[str, Any]) -> str | None:
+    """The first of the templates that can be filled completely."""
+    if options is None:
+        return None
+    for option in [options] if isinstance(options, str) else options:
+        text = fill(option, values)
+        if text:
+            return text
     return None
 
 
-def coach(criterion: str, scored: Scored, transcript: Transcript, labels: list[TurnLabels]) -> tuple[str, Coaching]:
-    """(rationale, coaching) for one criterion."""
+def couple_names(transcript: Transcript) -> dict[str, str]:
+    clients = transcript.client_names or ["you"]
+    a = clients[0]
+    b = clients[1] if len(clients) > 1 else clients[0]
+    return {"a": a, "b": b, "both": f"{a} and {b}" if a != b else a}
+
+
+@dataclass(frozen=True)
+class Coached:
+    """What the report says about one criterion, and the next step it offers the summary."""
+
+    rationale: str
+    coaching: Coaching
+    next_step: str | None = None
+
+
+def _said_by(quote: Quote | None, name: str | None) -> str | None:
+    """The quote's words, only when `name` said them."""
+    return quote.text if quote is not None and name and quote.speaker == name else None
+
+
+def _suggestion(criterion: str, scored: Scored, values: dict[str, Any], labels: list[TurnLabels],
+                transcript: Transcript) -> str | None:
+    tries = templates().get(criterion, {}).get("try_instead", {})
+    name, missed = values.get("name"), scored.missed
+    if criterion == "raised_sexual_cycle_early":
+        if missed in ("no_follow_up", "no_follow_up_silent", "session_ended"):
+            answer = values.get("answer_turn")
+            quote = sex_quote(labels, answer) if answer is not None else None
+            return first_filled(tries.get("follow_up"), {**values, "quote": _said_by(quote, name)})
+        if scored.focus is None:
+            return first_filled(tries.get("invite_fresh"), values)
+        quote = sex_quote(labels, scored.opening_turn) if scored.opening_turn is not None else None
+        return first_filled(tries.get("invite"), {**values, "quote": _said_by(quote, name)})
+    if criterion == "validated_protective_moves":
+        quote = move_quote(labels, name, near=scored.missed_turn) if name else None
+        move = persona_move(transcript.persona, name, "you") if name else None
+        key = "repair" if missed == "blame" else "validate"
+        return first_filled(tries.get(key), {**values, "quote": _said_by(quote, name), "move": move})
+    if criterion == "drew_out_underlying_needs":
+        if missed == "hesitant":
+            quote = opening_quote(labels, scored.opening_turn, ("hesitant",))
+            return first_filled(tries.get("hesitant"), {**values, "quote": _said_by(quote, name)})
+        quote = opening_quote(labels, scored.opening_turn)
+        other = values.get("other")
+        move = persona_move(transcript.persona, other, "they") if other else None
+        return first_filled(tries.get("evoke"), {**values, "quote": _said_by(quote, name), "move": move})
+    return None
+
+
+def _kind_text(data: dict[str, Any], scored: Scored, labels: list[TurnLabels], transcript: Transcript) -> str | None:
+    kind = scored.facts.get("kind")
+    if not kind:
+        return None
+    turn = scored.facts.get("turn")
+    return fill((data.get("kind_text") or {}).get(str(kind)), {"shamed": _shamed(turn, labels, transcript) or "a partner"})
+
+
+def _shamed(turn: object, labels: list[TurnLabels], transcript: Transcript) -> str | None:
+    """The partner a shaming question was put to: the name it opens with, or the only one it concerns."""
+    if not isinstance(turn, int) or not 0 <= turn < len(labels):
+        return None
+    opening = re.match(r"^\W*([\w'-]+)\s*,", transcript.turns[turn].text)
+    if opening and opening.group(1) in transcript.client_names:
+        return opening.group(1)
+    about = labels[turn].partners_for(Move.SHAMING_SEX)
+    return about[0] if len(about) == 1 else None
+
+
+def coach(criterion: str, scored: Scored, transcript: Transcript, labels: list[TurnLabels],
+          max_score: int = 3) -> Coached:
+    """The rationale, coaching and next step for one criterion."""
     data = templates().get(criterion, {})
-    names = couple_names(transcript, labels)
     clients = transcript.client_names
-    name = _focus_partner(criterion, scored, names, labels, clients)
-    other = next((c for c in clients if c != name), names["b"])
-    values: dict[str, Any] = {**names, **scored.facts, "name": name, "other": other, "missed_turn": scored.missed_turn}
+    names = couple_names(transcript)
+    name = scored.focus
+    other = next((c for c in clients if c != name), None) if name else None
+    values: dict[str, Any] = {
+        **names, **scored.facts, "name": name, "other": other,
+        "missed_turn": scored.missed_turn, "opening_turn": scored.opening_turn,
+        "kind_text": _kind_text(data, scored, labels, transcript),
+    }
     rationale = fill(data.get("rationale", {}).get(scored.reason), values) or ""
     did_well = fill(data.get("did_well", {}).get(scored.score), values) if scored.score > 0 else None
-    if scored.score >= 3:
-        return rationale, Coaching(did_well=did_well)
-    missed = fill(data.get("missed", {}).get(scored.missed or ""), values) if scored.missed_turn is not None else None
-    tries = data.get("try_instead", {})
-    key = "default"
-    if criterion == "raised_sexual_cycle_early":
-        key = "no_follow_up" if scored.missed == "no_follow_up" else (
-            "client_mention" if scored.facts.get("client_turn") is not None else "default")
-    elif criterion == "validated_protective_moves":
-        said = _admitted_quote(labels, name)
-        if scored.missed == "blame":
-            key = "blame"
-        elif said:
-            key, values["quote"] = "with_quote", said
-    elif criterion == "drew_out_underlying_needs" and scored.missed == "hesitant":
-        key = "hesitant"
-    return rationale, Coaching(did_well=did_well, missed_turn=scored.missed_turn, missed_moment=missed,
-                               try_instead=fill(tries.get(key) or tries.get("default"), values))
+    if scored.score >= max_score:
+        return Coached(rationale, Coaching(did_well=did_well))
+    missed = first_filled(data.get("missed", {}).get(scored.missed or ""), values)
+    nexts = data.get("next", {})
+    kind = str(scored.facts.get("kind") or "")
+    next_step = (fill((data.get("next_sidelined") or {}).get(kind), values) if scored.missed == "sidelined" else None) \
+        or fill(nexts.get(scored.missed or ""), values) or fill(nexts.get("none"), values)
+    return Coached(
+        rationale,
+        Coaching(did_well=did_well, missed_turn=scored.missed_turn if missed else None, missed_moment=missed,
+                 try_instead=_suggestion(criterion, scored, values, labels, transcript)),
+        next_step,
+    )
+
+
+def summary(coached: list[tuple[int, str, Coached]], transcript: Transcript, max_score: int = 3) -> str:
+    """Two sentences: what went well (the best criterion) and the one thing to try next (the
+    weakest one that has a concrete next step). `coached` holds (score, title, coaching) in
+    rubric order."""
+    texts = templates()["summary"]
+    names = couple_names(transcript)
+    best = max(coached, key=lambda item: item[0], default=None)
+    went_well = best[2].coaching.did_well if best and best[0] > 0 else None
+    first = went_well or fill(texts["nothing_yet"], names) or ""
+    short = sorted((item for item in coached if item[0] < max_score), key=lambda item: item[0])
+    step = next((item[2].next_step for item in short if item[2].next_step), None)
+    if step:
+        second = fill(texts["next"], {"next": step})
+    elif short:
+        second = fill(texts["next_generic"], {"criterion": short[0][1].lower()})
+    else:
+        second = texts["all_met"]
+    return f"{first} {second or ''}".strip()

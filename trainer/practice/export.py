@@ -14,6 +14,10 @@ def md_escape(text: str) -> str:
 
 
 def score_line(view: ReportView) -> str:
+    """The total that counts, with the evaluator's beside it when a supervisor changed scores."""
+    if view.overridden:
+        return (f"{view.total} / {view.max_total} (your supervisor's score; "
+                f"evaluator {view.evaluator_total} / {view.max_total})")
     return f"{view.total} / {view.max_total}"
 
 
@@ -29,12 +33,22 @@ def report_markdown(view: ReportView) -> str:
     out: list[str] = [f"# {md_escape(view.title)}", ""]
     if view.subtitle:
         out += [md_escape(view.subtitle), ""]
+    when = view.ended_at or view.started_at
+    if view.trainee:
+        out.append(f"**Trainee:** {md_escape(view.trainee)}  ")
+    if when:
+        out.append(f"**Session:** {when:%d %B %Y, %H:%M} UTC  ")
     out += [
         f"**Rubric:** {md_escape(view.rubric_title)}  ",
         f"**Evaluator:** {md_escape(view.evaluator)}  ",
         f"**Total:** {score_line(view)}",
         "",
     ]
+    if view.reviewed:
+        reviewed = f" on {view.reviewed_at:%d %B %Y}" if view.reviewed_at else ""
+        out += [f"## Reviewed by {md_escape(view.reviewer or 'your supervisor')}{reviewed}", ""]
+        if view.overall_comment:
+            out += [md_escape(view.overall_comment), ""]
     if view.feedback:
         out += [md_escape(view.feedback), ""]
     for notice in view.notices + view.flags:
@@ -42,7 +56,14 @@ def report_markdown(view: ReportView) -> str:
     if view.notices or view.flags:
         out.append("")
     for criterion in view.criteria:
-        out += [f"## {md_escape(criterion.title)}: {criterion.score} / {criterion.max_score}", ""]
+        mark = " (supervisor's score)" if criterion.overridden else ""
+        out += [f"## {md_escape(criterion.title)}: {criterion.score} / {criterion.max_score}{mark}", ""]
+        if criterion.overridden:
+            comment = f": \u201c{md_escape(criterion.supervisor_comment)}\u201d" if criterion.supervisor_comment else ""
+            who = md_escape(criterion.supervisor or "Your supervisor")
+            line = (f"**{who} scored {criterion.score} / {criterion.max_score}** "
+                    f"(the evaluator: {criterion.evaluator_score} / {criterion.max_score}){comment}")
+            out += [line, ""]
         if criterion.anchor:
             out += [f"*Rubric anchor for {criterion.score}:* {md_escape(criterion.anchor)}", ""]
         if criterion.rationale:

@@ -15,7 +15,7 @@ from pathlib import Path
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-from trainer.practice.report import ReportView
+from trainer.practice.report import CriterionView, ReportView
 
 FONT_CANDIDATES = (
     "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
@@ -98,7 +98,54 @@ class _ReportPDF(FPDF):
 
     def heading(self, text: str, size: float = 13) -> None:
         self.ln(2)
+        self.keep_with_next(text, "", "x")
         self.para(text, size=size, style="B", color=ACCENT, gap=1)
+
+    def _height(self, text: str, size: float, style: str = "") -> float:
+        self.set_font(self.family, style, size)
+        lines = self.multi_cell(0, size * 0.5, self.clean(text), dry_run=True, output="LINES")
+        return len(lines) * size * 0.5
+
+    def keep_with_next(self, label: str, note: str, text: str) -> None:
+        """Start a new page first unless a label, its note and the first two lines of its text
+        fit on this one, so no speaker name or heading is left alone at a page foot."""
+        first = " ".join(text.split()[:24])
+        needed = self._height(label, 9, "B") + (self._height(note, 8.5) if note else 0)
+        needed += min(self._height(first, 9.5), 2 * 9.5 * 0.5) + 2
+        if self.will_page_break(needed):
+            self.add_page()
+
+
+def who_and_when(view: ReportView) -> str:
+    """Whose session and when, for the top of every downloaded report."""
+    when = view.ended_at or view.started_at
+    parts = [f"Trainee: {view.trainee}" if view.trainee else "",
+             f"Session: {when:%d %B %Y, %H:%M} UTC" if when else ""]
+    return "  |  ".join(p for p in parts if p) or "Session report"
+
+
+def headline(view: ReportView) -> str:
+    """The total that counts: the supervisor's once they changed a score, with the evaluator's beside it."""
+    if view.overridden:
+        return (f"Total {view.total} / {view.max_total} (your supervisor's score; "
+                f"evaluator {view.evaluator_total} / {view.max_total})")
+    return f"Total {view.total} / {view.max_total}"
+
+
+def review_heading(view: ReportView) -> str:
+    when = f" on {view.reviewed_at:%d %B %Y}" if view.reviewed_at else ""
+    return f"Reviewed by {view.reviewer or 'your supervisor'}{when}"
+
+
+def criterion_heading(criterion: CriterionView) -> str:
+    mark = " (supervisor's score)" if criterion.overridden else ""
+    return f"{criterion.title}: {criterion.score} / {criterion.max_score}{mark}"
+
+
+def supervisor_line(criterion: CriterionView) -> str:
+    comment = f": \u201c{criterion.supervisor_comment}\u201d" if criterion.supervisor_comment else ""
+    return (f"{criterion.supervisor or 'Your supervisor'} scored {criterion.score} / {criterion.max_score} "
+            f"(the evaluator: {criterion.evaluator_score} / {criterion.max_score}){comment}")
 
 
 def report_pdf(view: ReportView, *, force_latin1: bool = False) -> bytes:
@@ -115,19 +162,25 @@ def report_pdf(view: ReportView, *, force_latin1: bool = False) -> bytes:
     pdf.para(view.title, size=18, style="B", color=INK, gap=1)
     if view.subtitle:
         pdf.para(view.subtitle, size=10, color=MUTED)
+    pdf.para(who_and_when(view), size=10, color=INK)
     pdf.para(f"{view.rubric_title}  |  evaluator: {view.evaluator}", size=9, color=MUTED)
     pdf.set_fill_color(*SOFT)
     pdf.set_font(pdf.family, "B", 14)
     pdf.set_text_color(*ACCENT)
-    pdf.cell(0, 11, pdf.clean(f"  Total {view.total} / {view.max_total}"), fill=True,
-             new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.cell(0, 11, pdf.clean(f"  {headline(view)}"), fill=True, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(3)
+    if view.reviewed:
+        pdf.heading(review_heading(view), size=12)
+        if view.overall_comment:
+            pdf.para(view.overall_comment)
     if view.feedback:
         pdf.para(view.feedback)
     for note in view.notices + view.flags:
         pdf.para(f"Note: {note}", size=9, color=MUTED)
     for criterion in view.criteria:
-        pdf.heading(f"{criterion.title}: {criterion.score} / {criterion.max_score}")
+        pdf.heading(criterion_heading(criterion))
+        if criterion.overridden:
+            pdf.para(supervisor_line(criterion), size=9.5, style="B")
         if criterion.anchor:
             pdf.para(f"Rubric anchor: {criterion.anchor}", size=9, color=MUTED)
         if criterion.rationale:
@@ -149,8 +202,9 @@ def report_pdf(view: ReportView, *, force_latin1: bool = False) -> bytes:
     pdf.heading("Transcript")
     for turn in view.turns:
         marker = f"   [evidence: {', '.join(turn.evidence_for)}]" if turn.evidence_for else ""
-        pdf.para(f"{turn.index}. {turn.speaker}{marker}", size=9, style="B",
-                 color=ACCENT if turn.evidence_for else INK, gap=0.3)
+        label = f"{turn.index}. {turn.speaker}{marker}"
+        pdf.keep_with_next(label, turn.nonverbal, turn.text)
+        pdf.para(label, size=9, style="B", color=ACCENT if turn.evidence_for else INK, gap=0.3)
         if turn.nonverbal:
             pdf.para(f"({turn.nonverbal})", size=8.5, color=MUTED, gap=0.3)
         pdf.para(turn.text, size=9.5)

@@ -6,10 +6,12 @@ so they can never disagree about a score, a quote or a missed moment.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from trainer.official_scores import ReleasedReview, official_result
 from trainer.personas import Couple
 from trainer.rubrics import Rubric
 from trainer.transcript import Transcript, is_therapist_speaker
@@ -39,6 +41,13 @@ class CriterionView:
     missed_moment: str | None
     try_instead: str | None
     flags: list[str] = field(default_factory=list)
+    evaluator_score: int | None = None  # set when a supervisor's released score replaced it
+    supervisor: str | None = None  # who overrode the score
+    supervisor_comment: str | None = None
+
+    @property
+    def overridden(self) -> bool:
+        return self.evaluator_score is not None
 
 
 @dataclass(frozen=True)
@@ -96,10 +105,23 @@ class ReportView:
     started_at: datetime | None = None
     ended_at: datetime | None = None
     session_id: str | None = None
+    trainee: str | None = None  # who held the session
+    evaluator_total: int | None = None  # the evaluator's total, when a supervisor changed scores
+    reviewer: str | None = None  # set once a supervisor released their review
+    reviewed_at: datetime | None = None
+    overall_comment: str | None = None
 
     @property
     def therapist_turns(self) -> int:
         return sum(1 for turn in self.turns if turn.is_therapist)
+
+    @property
+    def reviewed(self) -> bool:
+        return self.reviewer is not None or self.reviewed_at is not None
+
+    @property
+    def overridden(self) -> bool:
+        return any(c.overridden for c in self.criteria)
 
 
 def _state_points(turns: list[dict[str, Any]]) -> list[StatePoint]:
@@ -134,6 +156,16 @@ def _flag_text(flag: Any) -> str:
     return str(flag)
 
 
+_BARE_SCORE = re.compile(r"^\s*\d+\s*/\s*\d+\s*\.\s*")
+
+
+def _rationale(text: str, anchors: dict[int, str]) -> str:
+    """The evaluator's reasoning without the anchor text the card already shows under it."""
+    for level, anchor in anchors.items():
+        text = text.replace(f"Anchor {level}: {anchor}", "").replace(anchor, "")
+    return " ".join(text.split())
+
+
 def build_report(
     turns: list[dict[str, Any]],
     evaluation: dict[str, Any],
@@ -145,9 +177,13 @@ def build_report(
     couple: Couple | None = None,
     partners: list[str] | None = None,
     flags: list[Any] | None = None,
+    review: ReleasedReview | None = None,
     **meta: Any,
 ) -> ReportView:
-    """Join a transcript (turn dicts), an evaluation (model dump) and the rubric."""
+    """Join a transcript (turn dicts), an evaluation (model dump) and the rubric; with a released
+    `review`, the supervisor's scores are the report's scores and the evaluator's stand beside them."""
+    evaluation = official_result(evaluation, review.overrides if review else None)
+    comments = review.scores if review else {}
     speakers = {i: str(t.get("speaker", "")) for i, t in enumerate(turns)}
     criteria: list[CriterionView] = []
     cited: dict[int, list[str]] = {}
@@ -155,10 +191,11 @@ def build_report(
         try:
             rubric_criterion = rubric.criterion(item["id"])
             description, anchors = rubric_criterion.description, dict(rubric_criterion.anchors)
+            title_text = rubric_criterion.title
         except KeyError:
             description, anchors = "", {}
+            title_text = item.get("title") or item["id"]
         score = int(item.get("score", 0))
-        title_text = item.get("title") or item["id"]
         evidence = [
             EvidenceView(int(e["turn"]), str(e["quote"]), speakers.get(int(e["turn"]), ""))
             for e in item.get("evidence", [])
@@ -172,11 +209,14 @@ def build_report(
             CriterionView(
                 id=item["id"], title=title_text, description=description, score=score,
                 max_score=rubric.scale.max, anchor=anchors.get(score, ""), anchors=anchors,
-                rationale=str(item.get("rationale") or ""), evidence=evidence,
+                rationale=_rationale(str(item.get("rationale") or ""), anchors), evidence=evidence,
                 first_raised_turn=item.get("first_raised_turn"),
                 did_well=coaching.get("did_well"), missed_turn=coaching.get("missed_turn"),
                 missed_moment=coaching.get("missed_moment"), try_instead=coaching.get("try_instead"),
                 flags=list(item.get("flags") or []),
+                evaluator_score=item.get("evaluator_score") if item.get("overridden") else None,
+                supervisor=review.reviewer if review and item.get("overridden") else None,
+                supervisor_comment=comments[item["id"]].comment if item["id"] in comments else None,
             )
         )
     views: list[TurnView] = []
@@ -204,11 +244,16 @@ def build_report(
         rubric_title=rubric.title, evaluator=str(evaluation.get("evaluator", "")),
         early_window=rubric.early_window, total=int(evaluation.get("total", 0)),
         max_total=int(evaluation.get("max_total", rubric.max_total)),
-        feedback=evaluation.get("feedback"), criteria=criteria, turns=views,
+        feedback=_BARE_SCORE.sub("", str(evaluation.get("feedback") or "")) or None,
+        criteria=criteria, turns=views,
         state_points=_state_points(turns), cycles=cycles,
         notices=[str(n) for n in evaluation.get("notices") or []],
         fallback=bool(evaluation.get("fallback", False)),
-        flags=[_flag_text(f) for f in flags or []], **meta,
+        flags=[_flag_text(f) for f in flags or []],
+        evaluator_total=evaluation.get("evaluator_total"),
+        reviewer=(review.reviewer or "your supervisor") if review else None,
+        reviewed_at=review.reviewed_at if review else None,
+        overall_comment=review.overall_comment if review else None, **meta,
     )
 
 

@@ -34,6 +34,7 @@ from trainer.store import (
     append_turns,
     complete_session,
     get_session,
+    get_user,
     start_session,
     viewer_for,
 )
@@ -185,12 +186,14 @@ class PracticeService:
             raise TrainerError("This session has not been scored yet.")
         rubric = load_rubric(record.latest_evaluation.rubric_id)
         couple = _couple_or_none(record.couple_id)
+        holder = user if record.user_id == user.id else get_user(self.store, record.user_id)
         return build_report(
             [record_as_turn(t) for t in record.turns], record.latest_evaluation.result, rubric,
             title=couple.title if couple else record.couple_id,
             subtitle=_subtitle(record, couple), source=str(record.id), couple=couple,
             flags=record.flags, mode=record.mode, started_at=record.started_at,
-            ended_at=record.ended_at, session_id=str(record.id),
+            ended_at=record.ended_at, session_id=str(record.id), review=record.review,
+            trainee=holder.display_name if holder else None,
         )
 
 

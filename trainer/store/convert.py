@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from trainer.official_scores import ReleasedReview
 from trainer.store.models import EvaluationRow, PracticeSession, TurnRow, User
 from trainer.store.records import EvaluationRecord, SessionRecord, TurnRecord, UserRecord
+from trainer.transcript import is_therapist_speaker
 
 
 def user_record(user: User) -> UserRecord:
@@ -36,6 +38,8 @@ def session_record(
     turn_count: int,
     turns: list[TurnRecord] | None = None,
     latest: EvaluationRecord | None = None,
+    therapist_turns: int | None = None,
+    review: ReleasedReview | None = None,
 ) -> SessionRecord:
     return SessionRecord(
         id=row.id, user_id=row.user_id, couple_id=row.couple_id, rubric_id=row.rubric_id,
@@ -45,4 +49,7 @@ def session_record(
         completion_tokens=row.completion_tokens, cost_usd=microusd_to_usd(row.cost_microusd),
         turn_count=turn_count,
         turns=list(turns or []), latest_evaluation=latest,
+        therapist_turns=therapist_turns if therapist_turns is not None else sum(
+            1 for t in turns or [] if is_therapist_speaker(t.speaker)),
+        review=review,
     )

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from trainer.store.access import Viewer, load_session, own_sessions, session_scope
 from trainer.store.convert import evaluation_record, session_record, turn_record
 from trainer.store.db import Store
 from trainer.store.models import CriterionScoreRow, EvaluationRow, PracticeSession, TurnRow
+from trainer.store.official import released_reviews
 from trainer.store.records import CriterionPoint, EvaluationRecord, SessionRecord
+from trainer.transcript.model import THERAPIST_SPEAKERS
 
 
 def get_session(
@@ -23,9 +25,11 @@ def get_session(
         turns = [turn_record(t) for t in row.turns] if with_turns else []
         latest = row.evaluations[-1] if row.evaluations else None
         count = len(turns) if with_turns else len(row.turns)
+        mine = sum(1 for t in row.turns if t.speaker.strip().lower() in THERAPIST_SPEAKERS)
         return session_record(
             row, turn_count=count, turns=turns,
             latest=evaluation_record(latest) if latest else None,
+            therapist_turns=mine, review=released_reviews(db, [row.id]).get(row.id),
         )
 
 
@@ -38,13 +42,14 @@ def list_sessions_for_user(
     their practice, not everyone they may read.
     """
     with store.transaction() as db:
+        trainee_turn = case((func.lower(func.trim(TurnRow.speaker)).in_(sorted(THERAPIST_SPEAKERS)), 1), else_=0)
         counts = (
-            select(TurnRow.session_id, func.count().label("n"))
+            select(TurnRow.session_id, func.count().label("n"), func.sum(trainee_turn).label("mine"))
             .group_by(TurnRow.session_id)
             .subquery()
         )
         query = (
-            select(PracticeSession, func.coalesce(counts.c.n, 0))
+            select(PracticeSession, func.coalesce(counts.c.n, 0), func.coalesce(counts.c.mine, 0))
             .outerjoin(counts, counts.c.session_id == PracticeSession.id)
             .where(session_scope(viewer), own_sessions(viewer))
             .order_by(PracticeSession.started_at.desc())
@@ -53,9 +58,12 @@ def list_sessions_for_user(
         if status:
             query = query.where(PracticeSession.status == status)
         rows = db.execute(query).all()
-        latest = _latest_evaluations(db, [row.id for row, _ in rows])
+        latest = _latest_evaluations(db, [row.id for row, _, _ in rows])
+        reviews = released_reviews(db, [row.id for row, _, _ in rows])
         return [
-            session_record(row, turn_count=int(n), latest=latest.get(row.id)) for row, n in rows
+            session_record(row, turn_count=int(n), latest=latest.get(row.id), therapist_turns=int(mine),
+                           review=reviews.get(row.id))
+            for row, n, mine in rows
         ]
 
 
@@ -80,7 +88,8 @@ def latest_unfinished_session(store: Store, viewer: Viewer) -> SessionRecord | N
 def criterion_history(
     store: Store, viewer: Viewer, *, rubric_id: str | None = None
 ) -> list[CriterionPoint]:
-    """Per-criterion scores of the viewer's own completed sessions (latest evaluation each), oldest first."""
+    """Per-criterion official scores of the viewer's own completed sessions, oldest first: the latest
+    evaluation's, or the supervisor's where a released review changed them."""
     with store.transaction() as db:
         newest = select(func.max(EvaluationRow.id)).group_by(EvaluationRow.session_id)
         query = (
@@ -97,11 +106,16 @@ def criterion_history(
         )
         if rubric_id:
             query = query.where(EvaluationRow.rubric_id == rubric_id)
-        return [
-            CriterionPoint(
+        rows = db.execute(query).all()
+        reviews = released_reviews(db, {session.id for session, _ in rows})
+        points = []
+        for session, score in rows:
+            review = reviews.get(session.id)
+            final = review.overrides.get(score.criterion_id) if review else None
+            points.append(CriterionPoint(
                 session_id=session.id, couple_id=session.couple_id, mode=session.mode,
-                ended_at=session.ended_at or session.started_at,
-                criterion_id=score.criterion_id, score=score.score,
-            )
-            for session, score in db.execute(query).all()
-        ]
+                ended_at=session.ended_at or session.started_at, criterion_id=score.criterion_id,
+                score=score.score if final is None else final,
+                evaluator_score=None if final is None else score.score,
+            ))
+        return points

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from trainer.official_scores import ReleasedReview, official_result
+
 
 @dataclass(frozen=True)
 class UserRecord:
@@ -65,10 +67,18 @@ class SessionRecord:
     turn_count: int = 0
     turns: list[TurnRecord] = field(default_factory=list)
     latest_evaluation: EvaluationRecord | None = None
+    therapist_turns: int = 0  # the trainee's own turns, as the session's turn counter counts them
+    review: ReleasedReview | None = None  # the supervisor's review, once released
 
     @property
     def is_completed(self) -> bool:
         return self.status == "completed"
+
+    def official(self) -> dict[str, Any] | None:
+        """The latest evaluation with the supervisor's released scores on top (None: not scored)."""
+        if self.latest_evaluation is None:
+            return None
+        return official_result(self.latest_evaluation.result, self.review.overrides if self.review else None)
 
 
 @dataclass(frozen=True)
@@ -80,4 +90,5 @@ class CriterionPoint:
     mode: str
     ended_at: datetime
     criterion_id: str
-    score: int
+    score: int  # the official score: the supervisor's once their review is released
+    evaluator_score: int | None = None  # the evaluator's, when the supervisor changed it

@@ -6,7 +6,16 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, String, UniqueConstraint, Uuid
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    UniqueConstraint,
+    Uuid,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from trainer.store.models import Base
@@ -38,6 +47,12 @@ class Workshop(Base):
         ForeignKey("users.id", ondelete="SET NULL")
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Continuing education: hours awarded, who provides and approved them, and what completes it.
+    ce_hours: Mapped[float | None] = mapped_column(Float)
+    ce_provider: Mapped[str | None] = mapped_column(String(200))
+    ce_approval: Mapped[str | None] = mapped_column(String(100))
+    completion_sessions: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    completion_mode: Mapped[str] = mapped_column(String(20), default="any", server_default="any")
 
 
 class WorkshopMember(Base):

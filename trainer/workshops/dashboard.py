@@ -64,14 +64,15 @@ def missed_moments(sessions: Sequence[SessionFacts], top: int = 5) -> list[Misse
 def score_distributions(
     sessions: Sequence[SessionFacts],
 ) -> tuple[dict[str, dict[str, int]], dict[str, str]]:
-    """Per criterion, how many completed sessions scored 0, 1, 2, 3 (and criterion titles)."""
+    """Per criterion, how many completed sessions scored 0, 1, 2, 3 (official scores) and the titles."""
     distributions: dict[str, dict[str, int]] = {}
     titles: dict[str, str] = {}
     for facts in sessions:
         if not facts.completed:
             continue
         for item in facts.criteria():
-            cid, score = item.get("id"), item.get("score")
+            cid = item.get("id")
+            score = facts.final_score(str(cid)) if cid is not None else None
             if cid is None or score is None:
                 continue
             bucket = distributions.setdefault(str(cid), {str(level): 0 for level in LEVELS})
@@ -88,7 +89,7 @@ def build_dashboard(
     for person in sorted(participants, key=lambda p: p.display_name.casefold()):
         mine = [s for s in sessions if s.user_id == person.user_id]
         done = sorted((s for s in mine if s.completed), key=lambda s: s.ended_at or s.started_at)
-        last = (done[-1].evaluation or {}).get("total") if done else None
+        last = done[-1].total if done else None
         people.append(
             ParticipantStatus(
                 display_name=person.display_name,

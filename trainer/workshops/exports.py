@@ -1,5 +1,8 @@
 """Workshop exports: CSV (one row per session and criterion) and JSON, for programme records.
 
+Scores are official ones: `final_score` and `session_total` are the supervisor's
+once their review is released, with the evaluator's kept in their own columns.
+
 Both are built from `SessionFacts` the caller was allowed to read, so an export
 can never hold more than its requester may see. CSV cells that a spreadsheet
 would run as formulas are defused.
@@ -19,13 +22,14 @@ from trainer.workshops.facts import SessionFacts, Usage, usage_of
 CSV_COLUMNS = [
     "workshop", "workshop_date", "participant", "session_id", "couple_id", "mode", "status",
     "started_at", "ended_at", "minutes", "turns", "criterion_id", "criterion_title",
-    "evaluator_score", "supervisor_score", "final_score", "session_total", "max_total",
+    "evaluator_score", "supervisor_score", "final_score", "session_total", "evaluator_total", "max_total",
     "reviewed", "engine", "judge", "session_prompt_tokens", "session_completion_tokens",
     "session_cost_usd",
 ]
 
 
-def _cell(value: Any) -> str:
+def csv_cell(value: Any) -> str:
+    """The value as a CSV cell a spreadsheet will not run as a formula."""
     text = "" if value is None else str(value)
     if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not _is_number(text):
         return "'" + text  # a name like "=HYPERLINK(...)" must not run in Excel
@@ -45,9 +49,9 @@ def _iso(value: Any) -> str | None:
 
 
 def _usage(usage: Usage) -> dict[str, Any]:
-    """Tokens and estimated cost; "offline" (and zeros) when no language model took part."""
-    return {"prompt_tokens": usage.prompt_tokens, "completion_tokens": usage.completion_tokens,
-            "cost_usd": round(usage.cost_usd, 6), "llm": "used" if usage.llm else "offline"}
+    """Tokens and estimated cost; "offline" (and zeros) when no language model took part.
+    The same serializer as completion records use, so the two never disagree."""
+    return usage.model_dump(mode="json")
 
 
 def export_rows(title: str, on: date, sessions: Sequence[SessionFacts]) -> list[dict[str, Any]]:
@@ -59,8 +63,8 @@ def export_rows(title: str, on: date, sessions: Sequence[SessionFacts]) -> list[
             "session_id": str(facts.session_id), "couple_id": facts.couple_id,
             "mode": facts.mode, "status": facts.status,
             "started_at": _iso(facts.started_at), "ended_at": _iso(facts.ended_at),
-            "minutes": round(facts.minutes, 1), "turns": facts.turn_count,
-            "session_total": (facts.evaluation or {}).get("total"),
+            "minutes": facts.whole_minutes, "turns": facts.turn_count,
+            "session_total": facts.total, "evaluator_total": facts.evaluator_total,
             "max_total": (facts.evaluation or {}).get("max_total"),
             "reviewed": facts.reviewed, "engine": facts.engine, "judge": facts.judge,
             "session_prompt_tokens": facts.prompt_tokens,
@@ -89,7 +93,7 @@ def to_csv(title: str, on: date, sessions: Sequence[SessionFacts]) -> str:
     writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
     for row in export_rows(title, on, sessions):
-        writer.writerow({key: _cell(row.get(key)) for key in CSV_COLUMNS})
+        writer.writerow({key: csv_cell(row.get(key)) for key in CSV_COLUMNS})
     return buffer.getvalue()
 
 
@@ -108,8 +112,8 @@ def to_json(title: str, on: date, sessions: Sequence[SessionFacts]) -> str:
                 "session_id": str(s.session_id), "participant": s.participant,
                 "couple_id": s.couple_id, "mode": s.mode, "status": s.status,
                 "started_at": _iso(s.started_at), "ended_at": _iso(s.ended_at),
-                "minutes": round(s.minutes, 1), "turns": s.turn_count, "reviewed": s.reviewed,
-                "total": (s.evaluation or {}).get("total"),
+                "minutes": s.whole_minutes, "turns": s.turn_count, "reviewed": s.reviewed,
+                "total": s.total, "evaluator_total": s.evaluator_total,
                 "max_total": (s.evaluation or {}).get("max_total"),
                 "engine": s.engine, "judge": s.judge, "usage": _usage(usage_of([s])),
                 "criteria": [

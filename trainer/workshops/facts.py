@@ -7,13 +7,16 @@ seconds on a live dashboard.
 
 from __future__ import annotations
 
+import math
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, field_serializer
+
+from trainer.official_scores import official_total
 
 
 @dataclass(frozen=True)
@@ -39,8 +42,8 @@ class SessionFacts:
     turn_count: int = 0
     rubric_id: str | None = None
     evaluation: dict[str, Any] | None = None  # the `trainer score` contract dict
-    supervisor_scores: dict[str, int] = field(default_factory=dict)  # overrides only
-    reviewed: bool = False
+    supervisor_scores: dict[str, int] = field(default_factory=dict)  # a released review's overrides
+    reviewed: bool = False  # the supervisor released their review
     engine: str = "offline"  # who voiced the couple: "offline" or an LLM label
     judge: str = "offline"  # who scored the session
     prompt_tokens: int = 0
@@ -68,6 +71,11 @@ class SessionFacts:
         end = self.ended_at or self.last_activity_at or self.started_at
         return max(0.0, (end - self.started_at).total_seconds() / 60.0)
 
+    @property
+    def whole_minutes(self) -> int:
+        """Minutes as records show them: whole, and at least one for a session that took any time."""
+        return 0 if self.minutes <= 0 else max(1, math.floor(self.minutes + 0.5))
+
     def criteria(self) -> list[dict[str, Any]]:
         return list((self.evaluation or {}).get("criteria") or [])
 
@@ -83,6 +91,16 @@ class SessionFacts:
             return self.supervisor_scores[criterion_id]
         return self.evaluator_score(criterion_id)
 
+    @property
+    def total(self) -> int | None:
+        """The official total: the supervisor's scores where they changed them (None: not scored)."""
+        return official_total(self.evaluation, self.supervisor_scores)
+
+    @property
+    def evaluator_total(self) -> int | None:
+        value = (self.evaluation or {}).get("total")
+        return None if value is None else int(value)
+
 
 class Usage(BaseModel):
     """LLM tokens and estimated cost summed over sessions; `llm` False means all offline."""
@@ -93,6 +111,11 @@ class Usage(BaseModel):
     completion_tokens: int = 0
     cost_usd: float = 0.0
     llm: bool = False
+
+    @field_serializer("llm")
+    def _llm_word(self, value: bool) -> str:
+        """ "used" or "offline": the same word in every export and record."""
+        return "used" if value else "offline"
 
     @property
     def total_tokens(self) -> int:

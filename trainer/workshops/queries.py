@@ -10,7 +10,7 @@ aggregates themselves are the pure functions in `dashboard`, `completion`,
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict
+from dataclasses import replace
 
 from sqlalchemy import func, select
 
@@ -19,8 +19,15 @@ from trainer.store.access import NotFound
 from trainer.store.convert import microusd_to_usd
 from trainer.store.db import Store
 from trainer.store.models import EvaluationRow, PracticeSession, TurnRow, User
-from trainer.store.review_models import Review, ReviewOverride
+from trainer.store.official import released_reviews
 from trainer.store.workshop_models import Workshop, WorkshopMember
+from trainer.workshops.certificates import (
+    Certificate,
+    RosterEntry,
+    WorkshopTerms,
+    certificates,
+    roster,
+)
 from trainer.workshops.completion import CompletionRecord, completion_records
 from trainer.workshops.dashboard import Dashboard, build_dashboard
 from trainer.workshops.exports import to_csv, to_json
@@ -29,19 +36,23 @@ from trainer.workshops.service import WorkshopInfo, parse_workshop_id, workshop_
 
 
 def workshop_facts(
-    store: Store, viewer: Principal, workshop_id: uuid.UUID | str
+    store: Store, viewer: Principal, workshop_id: uuid.UUID | str, *, own: bool = False
 ) -> tuple[WorkshopInfo, list[Participant], list[SessionFacts]]:
-    """The workshop, its participants and every session played in it that the viewer may see."""
+    """The workshop, its participants and every session played in it that the viewer may see.
+
+    With `own`, a participant's view: a workshop they joined, and only their own sessions.
+    """
     wid = parse_workshop_id(workshop_id)
     with store.transaction() as db:
         workshop = db.scalars(
-            select(Workshop).where(Workshop.id == wid, workshop_filter(viewer, manage=True))
+            select(Workshop).where(Workshop.id == wid, workshop_filter(viewer, manage=not own))
         ).first()
         if workshop is None:
             raise NotFound("no such workshop")
         members = db.execute(
             select(WorkshopMember).where(
-                WorkshopMember.workshop_id == wid, WorkshopMember.role == "participant"
+                WorkshopMember.workshop_id == wid, WorkshopMember.role == "participant",
+                *([WorkshopMember.user_id == viewer.user_id] if own else []),
             )
         ).scalars().all()
         participants = [
@@ -50,10 +61,11 @@ def workshop_facts(
         ]
         names = {m.user_id: m.display_name for m in members}
         in_workshop = workshop_session_ids(select(Workshop.id).where(Workshop.id == wid))
+        scope = PracticeSession.user_id == viewer.user_id if own else session_filter(viewer)
         rows = db.execute(
             select(PracticeSession, User.display_name)
             .join(User, User.id == PracticeSession.user_id)
-            .where(PracticeSession.id.in_(in_workshop), session_filter(viewer))
+            .where(PracticeSession.id.in_(in_workshop), scope)
             .order_by(PracticeSession.started_at)
         ).all()
         ids = [row.id for row, _ in rows]
@@ -77,7 +89,18 @@ def workshop_facts(
                     cost_usd=microusd_to_usd(row.cost_microusd),
                 )
             )
-        return workshop_info(workshop), participants, facts
+        facilitator = db.scalar(select(User.display_name).where(User.id == workshop.created_by)) \
+            if workshop.created_by else None
+        return replace(workshop_info(workshop), facilitator=facilitator), participants, facts
+
+
+def terms_of(info: WorkshopInfo) -> WorkshopTerms:
+    """What a certificate states about a workshop read by `workshop_facts`."""
+    return WorkshopTerms(
+        workshop_id=info.id, title=info.title, held_on=info.held_on,
+        facilitator=info.facilitator or "the facilitator", hours=info.ce_hours,
+        provider=info.ce_provider, approval=info.ce_approval, rule=info.rule,
+    )
 
 
 def _turn_stats(db, ids: list[uuid.UUID]) -> dict:  # type: ignore[no-untyped-def]
@@ -104,23 +127,9 @@ def _latest_results(db, ids: list[uuid.UUID]) -> dict:  # type: ignore[no-untype
 
 
 def _reviews(db, ids: list[uuid.UUID]) -> dict:  # type: ignore[no-untyped-def]
-    if not ids:
-        return {}
-    found: dict[uuid.UUID, tuple[bool, dict[str, int]]] = {}
-    overrides: dict[int, dict[str, int]] = defaultdict(dict)
-    review_rows = db.execute(
-        select(Review.id, Review.session_id, Review.reviewed).where(Review.session_id.in_(ids))
-    ).all()
-    review_ids = [rid for rid, _, _ in review_rows]
-    if review_ids:
-        for rid, cid, score in db.execute(
-            select(ReviewOverride.review_id, ReviewOverride.criterion_id, ReviewOverride.score)
-            .where(ReviewOverride.review_id.in_(review_ids))
-        ):
-            overrides[rid][cid] = int(score)
-    for rid, sid, reviewed in review_rows:
-        found[sid] = (bool(reviewed), dict(overrides.get(rid, {})))
-    return found
+    """Session id -> (reviewed, the supervisor's scores): only a released review's scores count."""
+    released = released_reviews(db, ids)
+    return {sid: (True, review.overrides) for sid, review in released.items()}
 
 
 def workshop_dashboard(store: Store, viewer: Principal, workshop_id: uuid.UUID | str) -> Dashboard:
@@ -133,7 +142,34 @@ def workshop_completion(
     store: Store, viewer: Principal, workshop_id: uuid.UUID | str
 ) -> list[CompletionRecord]:
     info, participants, facts = workshop_facts(store, viewer, workshop_id)
-    return completion_records(info.title, info.held_on, participants, facts)
+    return completion_records(terms_of(info), participants, facts)
+
+
+def workshop_roster(
+    store: Store, viewer: Principal, workshop_id: uuid.UUID | str
+) -> tuple[WorkshopTerms, list[RosterEntry]]:
+    """The facilitator's roster: every participant, whether they completed, their certificate id."""
+    info, participants, facts = workshop_facts(store, viewer, workshop_id)
+    terms = terms_of(info)
+    return terms, roster(terms, participants, facts)
+
+
+def workshop_certificates(store: Store, viewer: Principal, workshop_id: uuid.UUID | str) -> list[Certificate]:
+    """A certificate for each participant who met the workshop's completion rule."""
+    terms, entries = workshop_roster(store, viewer, workshop_id)
+    return certificates(terms, entries)
+
+
+def my_workshop_standing(
+    store: Store, viewer: Principal, workshop_id: uuid.UUID | str
+) -> tuple[WorkshopTerms, RosterEntry | None, Certificate | None]:
+    """A participant's own progress towards completion, and their certificate once they meet the rule."""
+    info, participants, facts = workshop_facts(store, viewer, workshop_id, own=True)
+    terms = terms_of(info)
+    entries = roster(terms, participants, facts)
+    mine = entries[0] if entries else None
+    found = certificates(terms, entries)
+    return terms, mine, found[0] if found else None
 
 
 def workshop_export(

@@ -25,6 +25,7 @@ from trainer.store.account_models import Account
 from trainer.store.db import Store
 from trainer.store.models import PracticeSession, User
 from trainer.store.workshop_models import Workshop, WorkshopMember, WorkshopSession
+from trainer.workshops.completion_rule import CompletionRule
 from trainer.workshops.spec import WorkshopSpec
 
 REJOIN_CODE_LENGTH = 8
@@ -45,6 +46,17 @@ class WorkshopInfo:
     join_code: str
     status: str
     created_at: datetime
+    ce_hours: float | None = None
+    ce_provider: str | None = None
+    ce_approval: str | None = None
+    completion_sessions: int = 1
+    completion_mode: str = "any"
+    created_by: uuid.UUID | None = None
+    facilitator: str | None = None  # the creator's name, where a read needs it (certificates)
+
+    @property
+    def rule(self) -> CompletionRule:
+        return CompletionRule(self.completion_sessions, self.completion_mode)
 
 
 @dataclass(frozen=True)
@@ -61,7 +73,9 @@ def workshop_info(row: Workshop) -> WorkshopInfo:
     return WorkshopInfo(
         id=row.id, title=row.title, held_on=row.held_on, couples=list(row.couples or []),
         rubric_id=row.rubric_id, mode=row.mode, join_code=row.join_code, status=row.status,
-        created_at=row.created_at,
+        created_at=row.created_at, ce_hours=row.ce_hours, ce_provider=row.ce_provider,
+        ce_approval=row.ce_approval, completion_sessions=row.completion_sessions or 1,
+        completion_mode=row.completion_mode or "any", created_by=row.created_by,
     )
 
 
@@ -87,7 +101,9 @@ def create_workshop(store: Store, viewer: Principal, spec: WorkshopSpec) -> Work
                 row = Workshop(
                     title=spec.title, held_on=spec.date, couples=list(spec.couples),
                     rubric_id=spec.rubric_id, mode=spec.mode, join_code=new_join_code(),
-                    created_by=viewer.user_id,
+                    created_by=viewer.user_id, ce_hours=spec.ce_hours, ce_provider=spec.ce_provider,
+                    ce_approval=spec.ce_approval, completion_sessions=spec.completion_sessions,
+                    completion_mode=spec.completion_mode,
                 )
                 db.add(row)
                 db.flush()

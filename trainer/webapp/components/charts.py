@@ -49,23 +49,27 @@ def state_chart(points: Sequence[StatePoint], partners: Sequence[str]) -> alt.Ch
 def criterion_history_chart(
     points: Sequence[CriterionPoint], numbers: dict, max_score: int = 3
 ) -> alt.Chart:
-    """One criterion's score in each completed session, in the order they ended."""
+    """One criterion's official score in each completed session, in the order they ended;
+    a supervisor's score is drawn as a square and names the evaluator's score it replaced."""
     frame = pd.DataFrame(
         [{"Session": numbers[p.session_id], "Score": p.score, "Couple": p.couple_id,
-          "Mode": p.mode, "Ended": p.ended_at.strftime("%d %b %Y %H:%M")} for p in points]
+          "Mode": p.mode, "Ended": p.ended_at.strftime("%d %b %Y %H:%M"),
+          "Scored by": "supervisor" if p.evaluator_score is not None else "evaluator",
+          "Evaluator": p.evaluator_score if p.evaluator_score is not None else p.score} for p in points]
     )
-    return (
-        alt.Chart(frame)
-        .mark_line(point=alt.OverlayMarkDef(size=70, filled=True), color=PALETTE[0], strokeWidth=2)
-        .encode(
-            x=alt.X("Session:Q", title="Session", axis=alt.Axis(tickMinStep=1, format="d"),
-                    scale=alt.Scale(domain=[0.5, max(numbers.values()) + 0.5])),
-            y=alt.Y("Score:Q", title=None, scale=alt.Scale(domain=[0, max_score]),
-                    axis=alt.Axis(values=list(range(max_score + 1)), format="d")),
-            tooltip=["Session", "Score", "Couple", "Mode", "Ended"],
-        )
-        .properties(height=170)
+    base = alt.Chart(frame).encode(
+        x=alt.X("Session:Q", title="Session", axis=alt.Axis(tickMinStep=1, format="d"),
+                scale=alt.Scale(domain=[0.5, max(numbers.values()) + 0.5])),
+        y=alt.Y("Score:Q", title=None, scale=alt.Scale(domain=[0, max_score]),
+                axis=alt.Axis(values=list(range(max_score + 1)), format="d")),
+        tooltip=["Session", "Score", "Scored by", "Evaluator", "Couple", "Mode", "Ended"],
     )
+    line = base.mark_line(color=PALETTE[0], strokeWidth=2)
+    dots = base.mark_point(size=70, filled=True, color=PALETTE[0]).encode(
+        shape=alt.Shape("Scored by:N", scale=alt.Scale(domain=["evaluator", "supervisor"],
+                                                       range=["circle", "square"]), legend=None)
+    )
+    return (line + dots).properties(height=170)
 
 
 def session_numbers(points: Sequence[CriterionPoint]) -> dict:

@@ -19,18 +19,28 @@ def score_dots(score: int, max_score: int) -> str:
     return "\u25cf" * score + "\u25cb" * (max_score - score)
 
 
+def score_label(view: ReportView) -> str:
+    """Whose total the headline is: the supervisor's once they changed a score."""
+    return "Total (your supervisor's)" if view.overridden else "Total"
+
+
 def summary(view: ReportView, key: str) -> None:
     """The total beside each criterion's score, each linking to its feedback card."""
     total, scores = st.columns([1, 2.6], border=True, vertical_alignment="center")
     with total:
-        st.metric("Total", f"{view.total} / {view.max_total}")
-        st.caption(f"Evaluator: {md_escape(view.evaluator)}")
+        st.metric(score_label(view), f"{view.total} / {view.max_total}")
+        if view.overridden:
+            st.caption(f"The evaluator ({md_escape(view.evaluator)}) gave {view.evaluator_total} / {view.max_total}; "
+                       f"{md_escape(view.reviewer or 'your supervisor')} reviewed the session.")
+        else:
+            st.caption(f"Evaluator: {md_escape(view.evaluator)}")
     with scores:
         for criterion in view.criteria:
             name, value = st.columns([4, 1.3], vertical_alignment="center")
             name.markdown(f"[{md_escape(criterion.title)}](#{key}-criterion-{criterion.id})")
+            mark = " :material/supervisor_account:" if criterion.overridden else ""
             value.markdown(f"`{score_dots(criterion.score, criterion.max_score)}`&nbsp; "
-                           f"**{criterion.score} / {criterion.max_score}**")
+                           f"**{criterion.score} / {criterion.max_score}**{mark}")
     if view.feedback:
         st.info(md_escape(view.feedback), icon=":material/lightbulb:")
     if view.fallback:
@@ -52,6 +62,13 @@ def criterion_card(view: ReportView, criterion: CriterionView, key: str) -> None
         left.markdown(f"#### {md_escape(criterion.title)}")
         right.markdown(f"`{score_dots(criterion.score, criterion.max_score)}`&nbsp; "
                        f"**{criterion.score} / {criterion.max_score}**")
+        if criterion.overridden:
+            who = md_escape(criterion.supervisor or "Your supervisor")
+            comment = f" \u2014 \u201c{md_escape(criterion.supervisor_comment)}\u201d" if criterion.supervisor_comment else ""
+            st.info(f"**{who}'s score: {criterion.score} / {criterion.max_score}**{comment}",
+                    icon=":material/supervisor_account:")
+            st.caption(f"The evaluator scored {criterion.evaluator_score} / {criterion.max_score}; "
+                       "the evaluator's reasoning and coaching follow.")
         st.markdown(f"*Rubric, score {criterion.score}:* {md_escape(criterion.anchor)}")
         if criterion.rationale:
             st.caption(md_escape(criterion.rationale))

@@ -22,6 +22,7 @@ from trainer.review import (
     review_history,
     save_review,
 )
+from trainer.review.audit_text import audit_sentence
 from trainer.store.access import Viewer
 from trainer.store.db import Store
 from trainer.webapp.components.report_view import criterion_card, transcript_section
@@ -86,7 +87,9 @@ def review_form(store: Store, viewer: Viewer, view: ReportView, session_id: uuid
                 changes[criterion.id] = OverrideChange(int(choice), comment)  # type: ignore[arg-type]
         overall = st.text_area("Overall comment for the trainee", value=review.overall_comment or "",
                                max_chars=4000, key=f"overall-{session_id}-{editing}")
-        done = st.checkbox("Mark as reviewed (the trainee sees your feedback)", value=review.reviewed,
+        done = st.checkbox("Mark as reviewed: the trainee sees your feedback, and your scores become "
+                           "the official ones in their report, progress and every export",
+                           value=review.reviewed,
                            key=f"done-{session_id}-{editing}")
         submitted = st.form_submit_button("Save review", type="primary", icon=":material/save:")
     if submitted:
@@ -106,11 +109,6 @@ def review_form(store: Store, viewer: Viewer, view: ReportView, session_id: uuid
         entries = review_history(store, viewer, session_id)
         if not entries:
             st.caption("No changes yet.")
+        titles = {c.id: c.title for c in view.criteria}
         for entry in entries:
-            what = entry.action.replace("_", " ")
-            where = f" \u00b7 {entry.criterion_id}" if entry.criterion_id else ""
-            st.markdown(
-                f"- {entry.at:%Y-%m-%d %H:%M:%S} \u00b7 **{md_escape(entry.actor or 'unknown')}** "
-                f"\u00b7 {what}{md_escape(where)}: `{md_escape(str(entry.before))}` \u2192 "
-                f"`{md_escape(str(entry.after))}`"
-            )
+            st.markdown(f"- {md_escape(audit_sentence(entry, titles))}")

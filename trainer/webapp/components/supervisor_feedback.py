@@ -35,7 +35,10 @@ def render_supervisor_feedback(store: Store, viewer: Viewer, session_id: uuid.UU
             st.markdown(md_escape(feedback.overall_comment))
         for criterion_id, item in feedback.overrides.items():
             title = md_escape((titles or {}).get(criterion_id, criterion_id))
-            st.markdown(f"- **{title}**: your supervisor scored **{item.score} / 3** "
-                        f"(evaluator: {item.evaluator_score} / 3)"
+            st.markdown(f"- **{title}**: **{item.score} / 3**, your supervisor's score, counts "
+                        f"(the evaluator gave {item.evaluator_score} / 3)"
                         + (f" \u2014 {md_escape(item.comment)}" if item.comment else ""))
+        if feedback.overrides:
+            st.caption("Where your supervisor changed a score, theirs is your score: in this report, "
+                       "your progress and every export.")
     return True

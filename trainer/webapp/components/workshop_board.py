@@ -60,25 +60,29 @@ def render_board(board: Dashboard) -> None:
             title = board.criterion_titles.get(cid, cid)
             column.markdown(f"**{md_escape(title)}**")
             column.altair_chart(distribution_chart(title, counts), width="stretch")
-    left, right = st.columns([2, 3])
-    with left:
-        st.subheader("People")
-        if not board.people:
-            st.caption("Nobody has joined yet. Share the join code.")
-        else:
-            st.dataframe(
-                pd.DataFrame([
-                    {"Name": p.display_name, "In progress": p.in_progress, "Done": p.completed,
-                     "Last total": p.last_total, "Model use": model_use(p.usage)}
-                    for p in board.people
-                ]),
-                hide_index=True, width="stretch",
-                column_config={"Model use": st.column_config.TextColumn("Model use", help=USAGE_HELP)},
-            )
-    with right:
-        st.subheader("Most commonly missed moments")
-        if not board.missed_moments:
-            st.caption("None yet.")
-        for moment in board.missed_moments:
-            title = board.criterion_titles.get(moment.criterion_id, moment.criterion_id)
-            st.markdown(f"- **{moment.count}\u00d7** \u00b7 *{md_escape(title)}*: {md_escape(moment.text)}")
+    st.subheader("People")
+    if not board.people:
+        st.caption("Nobody has joined yet. Share the join code.")
+    else:
+        # the whole width, so every column shows without scrolling sideways
+        st.dataframe(
+            pd.DataFrame([
+                {"Name": p.display_name, "In progress": p.in_progress, "Done": p.completed,
+                 "Last total": "\u2014" if p.last_total is None else str(p.last_total),
+                 "Model use": model_use(p.usage)}
+                for p in board.people
+            ]),
+            hide_index=True, width="stretch",
+            column_config={
+                "Name": st.column_config.TextColumn("Name", width="medium"),
+                "Last total": st.column_config.TextColumn(
+                    "Last total", help="The latest finished session's total (the supervisor's once reviewed)."),
+                "Model use": st.column_config.TextColumn("Model use", help=USAGE_HELP, width="medium"),
+            },
+        )
+    st.subheader("Most commonly missed moments")
+    if not board.missed_moments:
+        st.caption("None yet.")
+    for moment in board.missed_moments:
+        title = board.criterion_titles.get(moment.criterion_id, moment.criterion_id)
+        st.markdown(f"- **{moment.count}\u00d7** \u00b7 *{md_escape(title)}*: {md_escape(moment.text)}")

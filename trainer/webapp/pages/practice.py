@@ -18,6 +18,7 @@ from trainer.store import ConcurrentUpdate, NotFound, latest_unfinished_session,
 from trainer.webapp import state
 from trainer.webapp.components import picker, session_view
 from trainer.webapp.components.chat import render_turn
+from trainer.webapp.components.workshop_standing import render_standing
 from trainer.webapp.identity import require_user
 from trainer.webapp.resources import couples, get_service
 from trainer.webapp.workshop_practice import (
@@ -59,6 +60,7 @@ def picker_view() -> None:
     if workshop is not None:
         st.caption(f":material/groups: **{md_escape(workshop.title)}** \u00b7 "
                    f"{picker.MODES.get(workshop.mode, workshop.mode)} \u00b7 set by your facilitator")
+        render_standing(service.store, user, workshop)
     show_flash()
     unfinished = latest_unfinished_session(service.store, viewer_for(user))
     if unfinished and not st.session_state.get("resume-dismissed"):
@@ -109,7 +111,7 @@ def end(live: LiveSession) -> None:
         return
     st.session_state.pop(state.LIVE, None)
     st.session_state[state.REPORT] = str(record.id)
-    st.switch_page(state.PAGES["report"])
+    st.switch_page(state.PAGES["report"], query_params={"session": str(record.id)})
 
 
 def send(live: LiveSession, prompt: str, sink: session_view.ChatStream | None) -> list[tuple[str, str]]:

@@ -35,12 +35,14 @@ cols = st.columns(3, border=True)
 cols[0].metric("Sessions completed", len(done))
 cols[1].metric("Unfinished", len(open_))
 if done:
-    latest = done[0].latest_evaluation
-    cols[2].metric("Latest total", f"{latest.total} / {latest.max_total}")
+    latest = done[0].official() or {}
+    cols[2].metric("Latest total", f"{latest.get('total')} / {latest.get('max_total')}",
+                   help="Your supervisor's score once they have reviewed the session, else the evaluator's.")
 
 history = criterion_history(service.store, viewer)
 if history:
     st.subheader("Each criterion across your sessions")
+    st.caption("Square points are your supervisor's scores, which replace the evaluator's once a session is reviewed.")
     numbers = session_numbers(history)
     chart_cols = st.columns(min(3, len({p.criterion_id for p in history})))
     for index, criterion_id in enumerate(dict.fromkeys(p.criterion_id for p in history)):
@@ -52,15 +54,16 @@ if history:
 st.subheader("Sessions")
 rows = []
 for record in sessions:
-    evaluation = record.latest_evaluation
-    scores = {c["id"]: c["score"] for c in (evaluation.result.get("criteria", []) if evaluation else [])}
+    evaluation = record.official()
+    scores = {c["id"]: c["score"] for c in (evaluation.get("criteria", []) if evaluation else [])}
+    by = " (supervisor)" if evaluation and "evaluator_total" in evaluation else ""
     row = {
         "Date": local(record.started_at, "%Y-%m-%d %H:%M"),
         "Couple": titles.get(record.couple_id, record.couple_id),
         "Mode": record.mode.title(),
-        "Turns": record.turn_count,
+        "Turns": record.therapist_turns,
         "Status": "Completed" if record.is_completed else "Unfinished",
-        "Total": f"{evaluation.total} / {evaluation.max_total}" if evaluation else "\u2014",
+        "Total": f"{evaluation['total']} / {evaluation['max_total']}{by}" if evaluation else "\u2014",
         "Scores": " \u00b7 ".join(str(v) for v in scores.values()) if scores else "\u2014",
         "Supervisor": review_cell(record.id, reviewed),
     }
@@ -70,8 +73,13 @@ order = list(dict.fromkeys(
 ))
 st.dataframe(
     pd.DataFrame(rows), hide_index=True, width="stretch",
-    column_config={"Scores": st.column_config.TextColumn(
-        "Scores", help="Per criterion, in order: " + "; ".join(criteria.get(c, c) for c in order))},
+    column_config={
+        "Scores": st.column_config.TextColumn(
+            "Scores", help="Per criterion, in order: " + "; ".join(criteria.get(c, c) for c in order)),
+        "Turns": st.column_config.NumberColumn("Turns", help="Your turns in the session, as its turn counter counts them."),
+        "Total": st.column_config.TextColumn(
+            "Total", help="Your supervisor's score once they have reviewed the session, else the evaluator's."),
+    },
 )
 
 labels = {
@@ -84,7 +92,7 @@ record = next(s for s in sessions if str(s.id) == chosen)
 if record.is_completed:
     if st.button("Open report", type="primary", icon=":material/description:", key="open-report"):
         st.session_state[state.REPORT] = chosen
-        st.switch_page(state.PAGES["report"])
+        st.switch_page(state.PAGES["report"], query_params={"session": chosen})
 elif st.button("Resume session", type="primary", icon=":material/replay:", key="resume-session"):
     try:
         st.session_state[state.LIVE] = service.resume(user, chosen)

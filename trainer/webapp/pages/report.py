@@ -16,9 +16,11 @@ from trainer.webapp.resources import get_service
 user = require_user()
 service = get_service()
 
-# The id comes from this visit's state, or from the address (?session=...) so a
-# refresh or a bookmark shows the same report; either way it is read as `user`.
-session_id = st.session_state.get(state.REPORT) or st.query_params.get("session")
+# The address (?session=...) wins, so a refresh, a bookmark or a link to another report shows
+# that report; without one, the report this visit last opened. Either way it is read as `user`.
+session_id = st.query_params.get("session") or st.session_state.get(state.REPORT)
+if session_id:
+    st.session_state[state.REPORT] = session_id
 if not session_id:
     st.title("Report")
     st.info("End a practice session, or open one from your progress, to see its report.")

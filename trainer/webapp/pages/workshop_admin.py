@@ -1,4 +1,5 @@
-"""Workshops page (facilitators, admins): create a workshop and share its join code."""
+"""Workshops page (facilitators, admins): create a workshop, with its continuing-education
+details, and share its join code."""
 
 from __future__ import annotations
 
@@ -9,10 +10,11 @@ from pydantic import ValidationError
 
 from trainer.practice import md_escape
 from trainer.webapp.auth import require_role
+from trainer.webapp.components.workshop_form import ce_summary, workshop_form
 from trainer.webapp.resources import couples, get_store, rubrics
 from trainer.webapp.roles_nav import MINE
 from trainer.workshops.service import create_workshop, list_workshops, set_status
-from trainer.workshops.spec import InvalidWorkshop, WorkshopSpec, check_against_library
+from trainer.workshops.spec import InvalidWorkshop, check_against_library, spec_problems
 
 DASHBOARD = MINE["dashboard"]
 
@@ -23,37 +25,30 @@ rubric_ids = [r.id for r in rubrics()]
 
 st.title("Workshops")
 with st.expander("New workshop", expanded=not list_workshops(store, viewer), icon=":material/add:"):
-    with st.form("new-workshop", border=False):
-        title = st.text_input("Title", max_chars=200, placeholder="EFT first sessions, morning group")
-        held_on = st.date_input("Date", value=date.today())
-        chosen = st.multiselect("Couples participants may practise with", list(library),
-                                default=list(library)[:1], format_func=lambda c: library[c])
-        rubric_id = st.selectbox("Rubric", rubric_ids)
-        mode = st.radio("Mode", ["practice", "assessment"], horizontal=True,
-                        captions=["live hints after each turn", "no hints, scored at the end"])
-        create = st.form_submit_button("Create workshop", type="primary")
+    spec_input, create = workshop_form(library, rubric_ids, today=date.today())
     if create:
         try:
-            spec = check_against_library(
-                WorkshopSpec(title=title, date=held_on, couples=chosen, rubric_id=rubric_id or "", mode=mode),
-                couples=list(library), rubrics=rubric_ids,
-            )
+            spec = check_against_library(spec_input(), couples=list(library), rubrics=rubric_ids)
             made = create_workshop(store, viewer, spec)
         except ValidationError as exc:
-            st.error("; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()))
+            for problem in spec_problems(exc):
+                st.error(problem)
         except InvalidWorkshop as exc:
             st.error(str(exc))
         else:
             st.success(f"Created. Join code: **{made.join_code}**")
 
 for workshop in list_workshops(store, viewer):
-    with st.container(border=True):
+    # keyed by the workshop, so the card and its link stay together when the list changes
+    with st.container(border=True, key=f"workshop-{workshop.id}"):
         left, right = st.columns([3, 2], vertical_alignment="center")
         left.markdown(f"### {md_escape(workshop.title)}")
         left.caption(f"{workshop.held_on:%d %b %Y} \u00b7 {workshop.mode} \u00b7 "
                      + ", ".join(md_escape(library.get(c, c)) for c in workshop.couples))
+        left.caption(md_escape(ce_summary(workshop)))
         right.metric("Join code", workshop.join_code)
         a, b = st.columns(2)
+        # a link carrying the workshop's id: it opens this workshop here, in a new tab or when shared
         a.page_link(DASHBOARD, label="Open the dashboard", icon=":material/monitoring:",
                     query_params={"workshop": str(workshop.id)})
         closed = workshop.status == "closed"

@@ -11,9 +11,15 @@ from trainer.practice import md_escape
 from trainer.store.access import NotFound
 from trainer.webapp.auth import require_role
 from trainer.webapp.components.workshop_board import render_board
+from trainer.webapp.components.workshop_certificates import render_completion
 from trainer.webapp.resources import get_store
 from trainer.webapp.roles_nav import MINE
-from trainer.workshops.queries import workshop_completion, workshop_dashboard, workshop_export
+from trainer.workshops.queries import (
+    workshop_completion,
+    workshop_dashboard,
+    workshop_export,
+    workshop_roster,
+)
 from trainer.workshops.service import get_workshop, list_workshops
 
 REFRESH_SECONDS = 5
@@ -28,8 +34,15 @@ if not wanted:
         st.info("Create a workshop first.")
         st.page_link(MINE["workshops"], label="Workshops", icon=":material/groups:")
         st.stop()
-    names = {str(w.id): w.title for w in mine}
-    wanted = st.selectbox("Workshop", list(names), format_func=names.get, key="dash-workshop")
+    wanted = str(mine[0].id)
+    st.query_params["workshop"] = wanted  # the address names the workshop: refresh and links agree
+names = {str(w.id): w.title for w in mine}
+if len(names) > 1 and wanted in names:
+    chosen = st.selectbox("Workshop", list(names), index=list(names).index(wanted), format_func=names.get,
+                          key=f"dash-workshop-{wanted}")
+    if chosen != wanted:
+        st.query_params["workshop"] = chosen
+        st.rerun()
 try:
     workshop = get_workshop(store, viewer, wanted)
 except NotFound:
@@ -51,8 +64,11 @@ def live() -> None:
 
 live()
 
-st.subheader("Exports")
 stem = f"workshop-{workshop.held_on:%Y%m%d}-{str(workshop.id)[:8]}"
+terms, entries = workshop_roster(store, viewer, workshop.id)
+render_completion(terms, entries, stem)
+
+st.subheader("Exports")
 a, b, c = st.columns(3)
 a.download_button("Scores (CSV)", lambda: workshop_export(store, viewer, workshop.id, "csv"),
                   file_name=f"{stem}.csv", mime="text/csv", icon=":material/download:",
