@@ -226,8 +226,13 @@ def main() -> int:
         info[role] = report
         if not args.dry_run:
             heads.save(HEADS_DIR / f"{role}_heads.npz")
-    if not args.dry_run and not args.role:
-        (HEADS_DIR / "heads_info.json").write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
+    if not args.dry_run:
+        info_path = HEADS_DIR / "heads_info.json"
+        if args.role and info_path.exists():  # one role refitted: keep the other's figures
+            kept = json.loads(info_path.read_text(encoding="utf-8"))
+            info = {**kept, **{k: v for k, v in info.items() if k in (args.role, "settings")},
+                    "corpus_sha256": info["corpus_sha256"], "items": info["items"]}
+        info_path.write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
     print(f"done in {time.perf_counter() - started:.0f} s")
     return 0
 
