@@ -180,7 +180,7 @@ def test_killing_the_server_mid_session_falls_back_and_loses_nothing(
     started = time.monotonic()
     first = service.send(user, live, TURNS[0])
     second = service.send(user, live, TURNS[1])
-    assert time.monotonic() - started < 15  # refused connections are quick; then the cooldown
+    assert time.monotonic() - started < 15  # refused connections are quick
     for outcome in (first, second):
         assert outcome.accepted and outcome.notice and "offline" in outcome.notice
     record = get_session(store, viewer_for(user), live.id)
@@ -233,7 +233,8 @@ def test_a_stalled_server_hits_the_timeout_and_the_turn_falls_back(stalled_url: 
     assert "timed out" in (renderer.last_error or "")
     started = time.monotonic()
     assert session.respond(TURNS[1]).render_notice
-    assert time.monotonic() - started < 1  # cooling down: no second wait
+    waited = time.monotonic() - started
+    assert 0.8 < waited < 4  # the model is tried again on the next turn, within the deadline
     judge = LLMJudge(_mini_rubric(), LLMClient(profile, temperature=0, max_tokens=32))
     started = time.monotonic()
     verdict = judge(TRANSCRIPT)
