@@ -44,5 +44,5 @@ def session_record(
         snapshot=row.snapshot, flags=list(row.flags or []), prompt_tokens=row.prompt_tokens,
         completion_tokens=row.completion_tokens, cost_usd=microusd_to_usd(row.cost_microusd),
         turn_count=turn_count,
-        turns=list(turns or []), latest_evaluation=latest,
+        turns=list(turns or []), latest_evaluation=latest, version=row.version or 1,
     )

@@ -22,6 +22,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from trainer.paths import data_dir
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+DEFAULT_CONNECT_TIMEOUT = 5  # seconds to reach the database at all
+DEFAULT_STATEMENT_TIMEOUT = 15  # seconds any one statement (or lock wait) may take
 # Any fixed 64-bit number: serializes migrations of instances starting together.
 _PG_MIGRATION_LOCK = 7_305_199_001
 
@@ -39,18 +41,54 @@ def redacted_url(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
+def _seconds(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    try:
+        return max(1, int(float(raw))) if raw else default
+    except ValueError:
+        return default
+
+
+def connect_timeout() -> int:
+    """Seconds to wait for the database to accept a connection (`TRAINER_DB_CONNECT_TIMEOUT`)."""
+    return _seconds("TRAINER_DB_CONNECT_TIMEOUT", DEFAULT_CONNECT_TIMEOUT)
+
+
+def statement_timeout() -> int:
+    """Seconds one statement may run or wait for a lock (`TRAINER_DB_STATEMENT_TIMEOUT`)."""
+    return _seconds("TRAINER_DB_STATEMENT_TIMEOUT", DEFAULT_STATEMENT_TIMEOUT)
+
+
 def make_engine(url: str | None = None) -> Engine:
-    """An engine tuned per backend (SQLite: WAL, foreign keys, busy timeout)."""
+    """An engine tuned per backend, that gives up in seconds when the database does not answer.
+
+    SQLite: WAL, foreign keys, a busy timeout. PostgreSQL: a connect timeout,
+    a server-side statement timeout, TCP keepalives (a host that goes silent
+    mid-query is noticed) and a bounded wait for a pooled connection.
+    """
     url = url or database_url()
     parsed = make_url(url)
+    statement = statement_timeout()
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database or ""
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": statement})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    connect_args: dict[str, object] = {}
+    if parsed.get_backend_name() == "postgresql":
+        given = parsed.query.get("options", "")
+        given = " ".join(given) if isinstance(given, tuple) else given  # the URL's own options stay
+        limits = f"-c statement_timeout={statement * 1000} -c lock_timeout={statement * 1000}"
+        connect_args = {
+            "connect_timeout": connect_timeout(),
+            "options": f"{given} {limits}".strip(),
+            "keepalives": 1, "keepalives_idle": 5, "keepalives_interval": 2, "keepalives_count": 3,
+            "tcp_user_timeout": statement * 1000,
+        }
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10,
+                         pool_timeout=statement, connect_args=connect_args)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
@@ -58,7 +96,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA busy_timeout={statement_timeout() * 1000}")
     cursor.close()
 
 

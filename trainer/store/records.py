@@ -65,6 +65,7 @@ class SessionRecord:
     turn_count: int = 0
     turns: list[TurnRecord] = field(default_factory=list)
     latest_evaluation: EvaluationRecord | None = None
+    version: int = 1  # bumped by every write: a stale copy can tell it is stale
 
     @property
     def is_completed(self) -> bool:
