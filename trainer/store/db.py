@@ -15,10 +15,13 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, text
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from trainer.faults import StoreFault
 from trainer.paths import data_dir
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -72,7 +75,10 @@ def make_engine(url: str | None = None) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database or ""
         if database and database != ":memory:":
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
+            folder = Path(database).parent
+            folder.mkdir(parents=True, exist_ok=True)
+            if not os.access(folder, os.W_OK):  # SQLite needs its folder for the WAL files
+                raise StoreFault("data_dir", f"{folder}: folder is not writable", where=str(folder))
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": statement})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
@@ -109,14 +115,40 @@ def alembic_config(url: str) -> Config:
 
 
 def upgrade_database(url: str | None = None, engine: Engine | None = None) -> None:
-    """Apply every pending migration. Safe to call on each start, from several instances."""
+    """Apply every pending migration. Safe to call on each start, from several instances.
+
+    A database this app did not set up (tables but no schema version, or a
+    version it does not know) is left untouched and reported as a `StoreFault`;
+    a database that cannot be written is found here, at start, by a no-op write.
+    """
     engine = engine or make_engine(url)
     config = alembic_config(url or engine.url.render_as_string(hide_password=False))
     with engine.begin() as connection:
         if connection.dialect.name == "postgresql":
             connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_MIGRATION_LOCK})
+        _check_schema(connection, config)
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+        connection.execute(text("UPDATE alembic_version SET version_num = version_num"))
+
+
+def _check_schema(connection: Connection, config: Config) -> None:
+    """Refuse (without changing anything) a schema this app did not make or does not know."""
+    tables = set(inspect(connection).get_table_names())
+    current = MigrationContext.configure(connection).get_current_heads()
+    if not current:
+        if tables & {"users", "practice_sessions", "turns"}:
+            raise StoreFault("db_unversioned", "tables exist but alembic_version is missing or empty")
+        return
+    scripts = ScriptDirectory.from_config(config)
+    for revision in current:
+        try:
+            known = scripts.get_revision(revision)
+        except Exception:  # noqa: BLE001 - alembic raises several kinds for an unknown id
+            known = None
+        if known is None:
+            raise StoreFault("db_unknown_revision", f"unknown schema revision {revision!r}",
+                             revision=revision)
 
 
 @dataclass(frozen=True)
