@@ -255,11 +255,12 @@ class PracticeService:
 
 def _voice_notice(renderer: object, records: list[Any], technical: str | None) -> str | None:
     """A plain sentence when the model did not voice the couple (the details go to the log)."""
-    if not any(getattr(r, "fallback", False) for r in records) and not technical:
+    kept = bool(getattr(renderer, "kept_partial", False))
+    if not any(getattr(r, "fallback", False) for r in records) and not technical and not kept:
         return None
     why = technical or getattr(renderer, "last_error", None) or "unknown reason"
     log.warning("couple voiced from the script this turn: %s", why)
-    return notice("voice_cut" if getattr(renderer, "kept_partial", False) else "voice_down")
+    return notice("voice_cut" if kept else "voice_down")
 
 
 def _take_usage(renderer: object) -> dict[str, Any] | None:
