@@ -96,5 +96,5 @@ def test_emoji_and_right_to_left_text_on_the_rendered_page(pdf_file: Path, tmp_p
     image = Image.open(next(tmp_path.glob("page*.png"))).convert("RGB")
     SCREENS.mkdir(parents=True, exist_ok=True)
     image.save(SCREENS / "pdf-emoji-rtl.png")
-    vivid = sum(1 for r, g, b in image.getdata() if max(r, g, b) - min(r, g, b) > 120)
+    vivid = sum(1 for r, g, b in image.get_flattened_data() if max(r, g, b) - min(r, g, b) > 120)
     assert vivid > 100, "no colour emoji drawn on the page"
