@@ -65,11 +65,13 @@ class FakeOpenAI:
         self.stop()
 
     def reply_for(self, body: dict[str, Any]) -> str:
-        """A well-formed couple reply for whoever the prompt asks to speak."""
+        """A well-formed couple reply for whoever the prompt asks to speak (never the same twice)."""
         prompt = " ".join(str(m.get("content", "")) for m in body.get("messages", [])[-1:])
         found = WHO.search(prompt)
         names = found.group(1).split(", then ") if found else ["Marc"]
-        return "\n".join(f"{name}: [sighs] {GOOD}" for name in names)
+        count = len(self.requests)
+        return "\n".join(f"{name}: [sighs] {GOOD} It has been {count} weeks like this."
+                         for name in names)
 
 
 class _Handler(BaseHTTPRequestHandler):

@@ -227,11 +227,11 @@ def finish(job: TurnJob) -> None:
 def follow(job: TurnJob, live: LiveSession) -> None:
     """Show the turn being answered, its words as they stream, until it is stored."""
     render_turn("therapist", job.text, None, live.couple.names)
+    sink = session_view.ChatStream(st.empty(), live.couple.names)
+    status = st.empty()
     for waiting in st.session_state.get(state.QUEUE, []):
         render_turn("therapist", waiting, None, live.couple.names)
         st.caption(f":material/schedule_send: {notice('busy')}")
-    sink = session_view.ChatStream(st.empty(), live.couple.names)
-    status = st.empty()
     seen, shown_second = 0, -1
     try:
         while True:
@@ -242,8 +242,11 @@ def follow(job: TurnJob, live: LiveSession) -> None:
             if done:
                 break
             second = int(job.elapsed())
-            if second != shown_second and not sink.streamed:  # also a point where a click lands
-                status.caption(":material/hourglass_top: The couple is answering\u2026")
+            if second != shown_second:  # a regular call to Streamlit: where a click can land
+                if sink.streamed:
+                    status.empty()
+                else:
+                    status.caption(":material/hourglass_top: The couple is answering\u2026")
                 shown_second = second
     except ScriptControlException:
         # A click, a new message, a page change or a closed tab: only the showing stops.
