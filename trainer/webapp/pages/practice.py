@@ -16,7 +16,8 @@ import logging
 import streamlit as st
 from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlException
 
-from trainer.errors import TrainerError
+from trainer.errors import InputFileError, TrainerError
+from trainer.faults import describe
 from trainer.personas import Couple
 from trainer.practice import LiveSession, md_escape
 from trainer.practice.notices import notice
@@ -63,9 +64,9 @@ def broken_couples() -> None:
     if user.role == "admin" or not _accounts_in_use():
         with st.expander(f":material/warning: {len(catalogue.broken)} couple file(s) could not be loaded"):
             for problem in catalogue.broken:
-                st.markdown(f"- `{md_escape(problem.path)}`"
-                            + (f", line {problem.line}" if problem.line else "")
-                            + f": {md_escape(problem.problem)}")
+                name = problem.path.replace("\\", "/").rsplit("/", 1)[-1]
+                st.markdown(f"**{md_escape(name)}**: {md_escape(problem.problem)}")
+                st.caption(md_escape(problem.path))
             st.caption("Those couples are not offered until their files are fixed and the app restarted.")
     else:
         st.caption(":material/info: Some couples are unavailable right now; an administrator can see why.")
@@ -124,9 +125,11 @@ def picker_view() -> None:
                 record_started_session(service.store, user, live.id)  # the facilitator sees it
         except Exception as exc:  # never a traceback in front of a trainee
             log.exception("start failed")
-            st.session_state[state.ERROR] = (
-                str(exc) if isinstance(exc, TrainerError) else "The session could not start; please try again."
-            )
+            if isinstance(exc, InputFileError) or from_database(exc):
+                st.session_state[state.ERROR] = describe(exc).text  # e.g. a broken rubric file
+            else:
+                st.session_state[state.ERROR] = (
+                    str(exc) if isinstance(exc, TrainerError) else "The session could not start; please try again.")
         st.rerun()
 
 
