@@ -126,3 +126,36 @@ def test_trainer_analyze_never_writes_escape_sequences_to_the_terminal(tmp_path:
         for bad in ("\x1b", "\x00", "\x07", "\u202e"):
             assert bad not in result.stdout, (command, bad)
     assert "RED" in result.stdout or "hostile.json" in result.stdout
+
+
+def test_a_database_that_fails_mid_session_loses_nothing_and_keeps_the_text(
+    sqlite_store: Store, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    from trainer.practice import service as service_module
+
+    monkeypatch.setenv("DATABASE_URL", str(sqlite_store.engine.url))
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60).run()
+    at.text_input[0].input("Ana")
+    at.button[0].click()
+    at.run()
+    at.button(key="start-marc-belinda").click().run()
+    before = len(at.chat_message)
+
+    def down(*_args, **_kwargs):  # type: ignore[no-untyped-def]
+        raise OperationalError("INSERT INTO turns ...", {}, Exception("server closed the connection"))
+
+    monkeypatch.setattr(service_module, "append_turns", down)
+    words = "Welcome, both of you. What brings you in today?"
+    at.chat_input(key="chat").set_value(words).run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [notice("store_down")]
+    assert "INSERT" not in " ".join(e.value for e in at.error)
+    assert len(at.chat_message) == before  # nothing half-shown
+    box = at.chat_input(key="chat").proto
+    assert box.set_value and box.value == words  # the text is back in the box
+    monkeypatch.undo()
+    monkeypatch.setenv("DATABASE_URL", str(sqlite_store.engine.url))
+    at.chat_input(key="chat").set_value(words).run()  # the database is back: it goes through
+    assert not at.exception and len(at.chat_message) > before
