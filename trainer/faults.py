@@ -62,11 +62,11 @@ class _Defaults(dict):  # type: ignore[type-arg]
 
 _UNREACHABLE = re.compile(r"connection refused|could not connect|no route to host|"
                           r"could not translate host|name or service not known|network is unreachable|"
-                          r"connection .* failed|server closed the connection", re.I)
+                          r"connection .* failed|server closed the connection", re.IGNORECASE)
 _TIMEOUT = re.compile(r"timeout expired|timed out|statement timeout|lock timeout|"
-                      r"canceling statement|database is locked|QueuePool limit", re.I)
+                      r"canceling statement|database is locked|QueuePool limit", re.IGNORECASE)
 _READ_ONLY = re.compile(r"readonly database|read-only|unable to open database file|"
-                        r"permission denied|disk I/O error", re.I)
+                        r"permission denied|disk I/O error", re.IGNORECASE)
 _REVISION = re.compile(r"Can't locate revision identified by '([^']+)'")
 
 

@@ -12,7 +12,6 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from conftest import skip_unless_available
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -94,11 +93,6 @@ def launch_browser() -> Iterator[object]:
             yield launched
         finally:
             launched.close()
-
-
-@pytest.fixture
-def browser() -> Iterator[object]:
-    yield from launch_browser()
 
 
 def shoot(page, name: str, tmp_path: Path) -> Path:  # type: ignore[no-untyped-def]

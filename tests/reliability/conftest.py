@@ -41,6 +41,14 @@ def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 
 @pytest.fixture
+def browser() -> Iterator[object]:
+    """A headless Chromium (Debian's, driven by Playwright)."""
+    from browser_kit import launch_browser
+
+    yield from launch_browser()
+
+
+@pytest.fixture
 def fake() -> Iterator[FakeOpenAI]:
     with FakeOpenAI("ok") as server:
         yield server

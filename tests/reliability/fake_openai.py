@@ -22,7 +22,7 @@ import socket
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, Self
 
 WHO = re.compile(r"Who speaks now, in this order: (.+?)\.\n")
 GOOD = ("I just want us to stop going around in circles every single night, "
@@ -49,7 +49,7 @@ class FakeOpenAI:
     def url(self) -> str:
         return f"http://127.0.0.1:{self._server.server_address[1]}/v1"
 
-    def start(self) -> FakeOpenAI:
+    def start(self) -> Self:
         self._thread.start()
         return self
 
@@ -58,7 +58,7 @@ class FakeOpenAI:
         self._server.shutdown()
         self._server.server_close()
 
-    def __enter__(self) -> FakeOpenAI:
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(self, *_exc: object) -> None:
@@ -84,10 +84,10 @@ class _Handler(BaseHTTPRequestHandler):
     def fake(self) -> FakeOpenAI:
         return self.server.fake  # type: ignore[attr-defined]
 
-    def do_GET(self) -> None:  # noqa: N802 - /v1/models for probes
+    def do_GET(self) -> None:
         self._json(200, {"object": "list", "data": [{"id": "fake", "object": "model"}]})
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         body = json.loads(self.rfile.read(length) or b"{}")
         self.fake.requests.append(body)

@@ -7,11 +7,11 @@ import shutil
 import socket
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from browser_kit import App, browser, no_traceback, shoot, sign_in, wait_idle  # noqa: F401
+from browser_kit import App, no_traceback, shoot, sign_in, wait_idle
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 

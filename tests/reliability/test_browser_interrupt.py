@@ -1,8 +1,9 @@
 """Interrupting a streamed reply in a real browser never loses or splits a turn.
 
 The couple's model is a real HTTP server streaming slowly (a word every 0.2 s). A second message
-sent 1 s and 4 s into a reply, and a page change mid-stream, must leave a stored transcript whose
-every therapist turn has its own analysis and reply, and which a reload shows exactly.
+sent 1 s and 4 s into a reply, a page change mid-stream and a tab closed mid-stream must leave a
+stored transcript whose every therapist turn has its own analysis and reply, and which a reload
+shows exactly.
 """
 
 from __future__ import annotations
@@ -11,10 +12,24 @@ import time
 from pathlib import Path
 
 import pytest
-from browser_kit import App, browser, chat_texts, no_traceback, shoot, sign_in, type_message, wait_idle  # noqa: F401
+from browser_kit import (
+    App,
+    chat_texts,
+    no_traceback,
+    shoot,
+    sign_in,
+    type_message,
+    wait_idle,
+)
 from fake_openai import FakeOpenAI
 
-from trainer.store import get_or_create_user_by_display_name, get_session, list_sessions_for_user, open_store, viewer_for
+from trainer.store import (
+    get_or_create_user_by_display_name,
+    get_session,
+    list_sessions_for_user,
+    open_store,
+    viewer_for,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 MESSAGES = [
@@ -117,5 +132,22 @@ def test_a_second_message_and_a_page_change_mid_stream_lose_nothing(browser, tmp
             wait_idle(page)
             assert chat_texts(page) == shown
             no_traceback(page)
+
+            # 5. Closing the tab mid-stream: the turn is still stored whole, not as a ghost later.
+            type_message(page, MESSAGES[5])
+            time.sleep(1.5)
+            page.close()
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
+                turns = stored(app.workdir)
+                if turns[-1].speaker != "therapist" and sum(t.speaker == "therapist" for t in turns) == 6:
+                    break
+                time.sleep(0.5)
+            time.sleep(2.0)  # nothing more arrives afterwards
+            turns = stored(app.workdir)
+            therapist = [i for i, t in enumerate(turns) if t.speaker == "therapist"]
+            assert [turns[i].text for i in therapist] == MESSAGES
+            assert turns[therapist[-1]].labels["index"] == therapist[-1]
+            assert therapist[-1] < len(turns) - 1 and turns[-1].speaker in ("Marc", "Belinda")
         finally:
             app.stop()

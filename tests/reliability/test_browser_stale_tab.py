@@ -8,12 +8,27 @@ import time
 from pathlib import Path
 
 import pytest
-from browser_kit import PLACEHOLDER, App, browser, chat_texts, no_traceback, shoot, sign_in, type_message, wait_idle  # noqa: F401
+from browser_kit import (
+    PLACEHOLDER,
+    App,
+    chat_texts,
+    no_traceback,
+    shoot,
+    sign_in,
+    type_message,
+    wait_idle,
+)
 
-from trainer.practice.service import evaluate
 from trainer.practice.live import record_as_turn
+from trainer.practice.service import evaluate
 from trainer.rubrics import load_rubric
-from trainer.store import get_or_create_user_by_display_name, get_session, list_sessions_for_user, open_store, viewer_for
+from trainer.store import (
+    get_or_create_user_by_display_name,
+    get_session,
+    list_sessions_for_user,
+    open_store,
+    viewer_for,
+)
 from trainer.transcript import Transcript
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

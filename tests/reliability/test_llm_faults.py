@@ -83,7 +83,7 @@ def test_server_errors_give_authored_lines_and_a_sentence(
     live = service.start(user, "marc-belinda", seed=3)
     fake.mode = mode
     asked = len(fake.requests)
-    outcome, shown, secs = streamed(service, user, live, HELLO)
+    outcome, shown, _secs = streamed(service, user, live, HELLO)
     assert outcome.accepted and outcome.notice == notice("voice_down") and not shown
     assert "429" not in outcome.notice and "Error" not in outcome.notice
     assert len(fake.requests) - asked >= 2  # retried within the deadline

@@ -9,6 +9,7 @@ timeout, capped at the deadline, ends it soon after, and its result is dropped).
 
 from __future__ import annotations
 
+import contextlib
 import queue
 import threading
 import time
@@ -101,10 +102,8 @@ def iterate_within(make: Callable[[], Iterable[R]], deadline: Deadline | None,
         finally:
             close = getattr(source, "close", None)
             if callable(close):
-                try:
+                with contextlib.suppress(Exception):  # best effort: the request is abandoned
                     close()
-                except Exception:  # noqa: BLE001 - best effort: the request is abandoned
-                    pass
 
     threading.Thread(target=produce, name="trainer-llm-stream", daemon=True).start()
     try:

@@ -10,7 +10,14 @@ from __future__ import annotations
 
 from trainer.practice.live import LiveSession
 from trainer.practice.notices import notice
-from trainer.store import ConcurrentUpdate, SessionRecord, Store, UserRecord, get_session, viewer_for
+from trainer.store import (
+    ConcurrentUpdate,
+    SessionRecord,
+    Store,
+    UserRecord,
+    get_session,
+    viewer_for,
+)
 
 
 class SessionMoved(ConcurrentUpdate):

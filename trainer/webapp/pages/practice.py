@@ -14,7 +14,11 @@ from __future__ import annotations
 import logging
 
 import streamlit as st
-from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlException
+
+try:  # where Streamlit keeps its stop/rerun exceptions (BaseException: `except Exception` misses them)
+    from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlException
+except ImportError:  # older Streamlit
+    from streamlit.runtime.scriptrunner.exceptions import ScriptControlException  # type: ignore[no-redef]
 
 from trainer.errors import InputFileError, TrainerError
 from trainer.faults import describe
@@ -80,7 +84,10 @@ def _accounts_in_use() -> bool:
 
 def resume(session_id: str) -> None:
     try:
-        st.session_state[state.LIVE] = service.resume(user, session_id)
+        live = service.resume(user, session_id)
+        for key in (state.JOB, state.QUEUE, state.RESTORE, state.NOTES):
+            st.session_state.pop(key, None)
+        st.session_state[state.LIVE] = live
     except (TrainerError, NotFound) as exc:
         st.session_state[state.ERROR] = str(exc)
     except Exception:  # never a traceback in front of a trainee
@@ -121,6 +128,8 @@ def picker_view() -> None:
             with st.spinner("The couple is taking their seats\u2026"):
                 rubric_id = workshop.rubric_id if workshop else DEFAULT_RUBRIC_ID
                 live = service.start(user, chosen, mode=mode, rubric_id=rubric_id)
+                for key in (state.JOB, state.QUEUE, state.RESTORE, state.NOTES):
+                    st.session_state.pop(key, None)  # nothing of an earlier session carries over
                 st.session_state[state.LIVE] = live
                 record_started_session(service.store, user, live.id)  # the facilitator sees it
         except Exception as exc:  # never a traceback in front of a trainee
@@ -192,7 +201,7 @@ def moved_on(exc: SessionMoved, text: str) -> None:
     """Another tab moved the session on: show it as stored, keep the trainee's words."""
     try:
         st.session_state[state.LIVE] = service.resume(user, exc.record.id)
-    except Exception:  # noqa: BLE001 - cannot rebuild it: back to the picker, which offers it
+    except Exception:
         log.exception("reloading a moved session failed")
         st.session_state.pop(state.LIVE, None)
     give_back(text)
@@ -261,14 +270,14 @@ def follow(job: TurnJob, live: LiveSession) -> None:
 
 
 def session_page(live: LiveSession) -> None:
-    restore = st.session_state.pop(state.RESTORE, None)
-    if restore is not None:
-        st.session_state[state.CHAT] = restore
-    st.chat_input("Speak to the couple\u2026", key=state.CHAT, on_submit=queue_message)
     job: TurnJob | None = st.session_state.get(state.JOB)
-    if job is not None and job.done:
+    if job is not None and job.done:  # finished while this page was not following it
         finish(job)
         job = None
+    restore = st.session_state.pop(state.RESTORE, None)
+    if restore is not None:  # before the box is drawn: unsent words go back into it
+        st.session_state[state.CHAT] = restore
+    st.chat_input("Speak to the couple\u2026", key=state.CHAT, on_submit=queue_message)
     if job is None and st.session_state.get(state.QUEUE):
         text = st.session_state[state.QUEUE].pop(0)
         job = start_turn(service, user, live, text, stream=live.is_llm)
