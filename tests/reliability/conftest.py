@@ -9,23 +9,14 @@ from pathlib import Path
 
 import pytest
 from fake_openai import FakeOpenAI
+from reliability_kit import skip_unless_available
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from trainer.llm import capabilities
-from trainer.llm.settings import CapabilityOverrides, ProviderProfile
 from trainer.store import Store, open_store
 
 DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-# Every capability set: nothing is probed, the first request is the turn's own.
-CAPS = CapabilityOverrides(structured_method="json_mode", stream_usage=False,
-                           max_tokens_param="max_tokens_extra_body")
-
-
-def skip_unless_available(reason: str) -> None:
-    if os.environ.get("CI"):
-        pytest.fail(f"required in CI: {reason}")
-    pytest.skip(reason)
 
 
 @pytest.fixture(autouse=True)
@@ -52,14 +43,6 @@ def browser() -> Iterator[object]:
 def fake() -> Iterator[FakeOpenAI]:
     with FakeOpenAI("ok") as server:
         yield server
-
-
-def profile_for(fake: FakeOpenAI, **fields: object) -> ProviderProfile:
-    values: dict[str, object] = {"provider": "openai_compatible", "base_url": fake.url,
-                                 "model": "fake", "timeout": 5.0, "max_retries": 1,
-                                 "overrides": CAPS}
-    values.update(fields)
-    return ProviderProfile(**values)  # type: ignore[arg-type]
 
 
 @pytest.fixture(scope="session")

@@ -6,8 +6,8 @@ from __future__ import annotations
 import time
 
 import pytest
-from conftest import profile_for
 from fake_openai import FakeOpenAI
+from reliability_kit import profile_for
 
 from trainer.evaluate.llm import make_llm_judge
 from trainer.practice import PracticeService

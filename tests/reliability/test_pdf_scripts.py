@@ -11,8 +11,8 @@ from html import unescape
 from pathlib import Path
 
 import pytest
-from conftest import skip_unless_available
 from PIL import Image
+from reliability_kit import skip_unless_available
 
 from trainer.practice import PracticeService, report_pdf
 from trainer.practice.config import Backends
