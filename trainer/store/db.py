@@ -27,6 +27,7 @@ from trainer.paths import data_dir
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 DEFAULT_CONNECT_TIMEOUT = 5  # seconds to reach the database at all
 DEFAULT_STATEMENT_TIMEOUT = 15  # seconds any one statement (or lock wait) may take
+MIGRATION_TIMEOUT = 300  # seconds a start-up migration may take (another instance's included)
 # Any fixed 64-bit number: serializes migrations of instances starting together.
 _PG_MIGRATION_LOCK = 7_305_199_001
 
@@ -125,6 +126,9 @@ def upgrade_database(url: str | None = None, engine: Engine | None = None) -> No
     config = alembic_config(url or engine.url.render_as_string(hide_password=False))
     with engine.begin() as connection:
         if connection.dialect.name == "postgresql":
+            # Migrations (and waiting for another instance's) may outlast one statement's limit.
+            connection.execute(text(f"SET LOCAL statement_timeout = '{MIGRATION_TIMEOUT}s'"))
+            connection.execute(text(f"SET LOCAL lock_timeout = '{MIGRATION_TIMEOUT}s'"))
             connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_MIGRATION_LOCK})
         _check_schema(connection, config)
         config.attributes["connection"] = connection
