@@ -67,7 +67,7 @@ def sessions(workdir: Path):  # type: ignore[no-untyped-def]
 
 
 def test_stale_tabs_never_score_or_lose_anything(browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    app = App(tmp_path / "app").start()
+    app = App(tmp_path / "app", {"TRAINER_MAX_MESSAGE_CHARS": "400"}).start()
     try:
         tab_a = browser.new_context(viewport={"width": 1400, "height": 950}).new_page()
         tab_b = browser.new_context(viewport={"width": 1400, "height": 950}).new_page()
@@ -127,5 +127,13 @@ def test_stale_tabs_never_score_or_lose_anything(browser, tmp_path: Path) -> Non
         assert [t.text for t in now.turns if t.speaker == "therapist"] == GOOD[:2]
         say(tab_a, stale_words)  # sending it again now works
         assert [t.text for t in sessions(app.workdir)[0].turns if t.speaker == "therapist"] == [*GOOD[:2], stale_words]
+
+        # An over-long message is refused in words and stays in the box to be shortened.
+        too_long = "I hear you both. " * 30
+        type_message(tab_a, too_long)
+        tab_a.get_by_text("the limit is 400").wait_for(timeout=30_000)
+        wait_idle(tab_a)
+        assert tab_a.get_by_placeholder(PLACEHOLDER).input_value() == too_long
+        shoot(tab_a, "hostile-over-long-kept", tmp_path)
     finally:
         app.stop()
