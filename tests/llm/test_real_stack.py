@@ -52,9 +52,9 @@ def _counting(renderer: LLMRenderer, chunks: list[int]) -> None:
     """Count the raw chunks of every stream the renderer opens (one entry per stream)."""
     inner = renderer.client.stream
 
-    def stream(messages: Any, label: str = "stream") -> Iterator[str]:
+    def stream(messages: Any, label: str = "stream", **options: Any) -> Iterator[str]:
         chunks.append(0)
-        for piece in inner(messages, label=label):
+        for piece in inner(messages, label=label, **options):
             chunks[-1] += 1
             yield piece
 
