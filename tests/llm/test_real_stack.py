@@ -23,6 +23,7 @@ from trainer.llm.settings import CapabilityOverrides
 from trainer.practice import PracticeService
 from trainer.practice import live as live_module
 from trainer.practice.config import Backends
+from trainer.practice.notices import notice
 from trainer.render.llm import LLMRenderer, make_renderer
 from trainer.render.llm_parse import off_character
 from trainer.rubrics import Rubric, load_rubric
@@ -51,9 +52,9 @@ def _counting(renderer: LLMRenderer, chunks: list[int]) -> None:
     """Count the raw chunks of every stream the renderer opens (one entry per stream)."""
     inner = renderer.client.stream
 
-    def stream(messages: Any, label: str = "stream") -> Iterator[str]:
+    def stream(messages: Any, label: str = "stream", **options: Any) -> Iterator[str]:
         chunks.append(0)
-        for piece in inner(messages, label=label):
+        for piece in inner(messages, label=label, **options):
             chunks[-1] += 1
             yield piece
 
@@ -100,8 +101,8 @@ def test_session_yields_labelled_partner_lines_or_a_clean_fallback(played: dict[
         if not turn.fallback:
             assert off_character(turn.text) is None
     fell_back = [o for o in outcomes if o.notice]
-    for outcome in fell_back:  # visible and clean: one line, says what happened
-        assert "offline" in outcome.notice and "\n" not in outcome.notice
+    for outcome in fell_back:  # visible and clean: one plain sentence, says what happened
+        assert outcome.notice in (notice("voice_down"), notice("voice_cut"))
     print(f"fallback turns: {sum(t.fallback for t in partner_turns)}/{len(partner_turns)}")
 
 
@@ -180,9 +181,9 @@ def test_killing_the_server_mid_session_falls_back_and_loses_nothing(
     started = time.monotonic()
     first = service.send(user, live, TURNS[0])
     second = service.send(user, live, TURNS[1])
-    assert time.monotonic() - started < 15  # refused connections are quick; then the cooldown
+    assert time.monotonic() - started < 15  # refused connections are quick
     for outcome in (first, second):
-        assert outcome.accepted and outcome.notice and "offline" in outcome.notice
+        assert outcome.accepted and outcome.notice == notice("voice_down")
     record = get_session(store, viewer_for(user), live.id)
     assert [t.text for t in record.turns] == [t.text for t in live.turns]  # nothing lost
     assert sum(1 for t in record.turns if t.speaker == "therapist") == 2
@@ -233,7 +234,8 @@ def test_a_stalled_server_hits_the_timeout_and_the_turn_falls_back(stalled_url: 
     assert "timed out" in (renderer.last_error or "")
     started = time.monotonic()
     assert session.respond(TURNS[1]).render_notice
-    assert time.monotonic() - started < 1  # cooling down: no second wait
+    waited = time.monotonic() - started
+    assert 0.8 < waited < 4  # the model is tried again on the next turn, within the deadline
     judge = LLMJudge(_mini_rubric(), LLMClient(profile, temperature=0, max_tokens=32))
     started = time.monotonic()
     verdict = judge(TRANSCRIPT)

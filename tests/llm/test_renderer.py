@@ -205,15 +205,20 @@ def test_stream_text_for_write_stream_returns_replies_at_the_end() -> None:
     assert stream.replies and [x.speaker for x in stream.replies] == names
 
 
-def test_streaming_stops_before_an_out_of_character_phrase_is_shown() -> None:
+def test_streaming_stops_before_an_out_of_character_phrase_and_keeps_what_was_shown() -> None:
     plan = _plan()
-    text = "Marc: Look, I read the rubric and you should ask about feelings.\nBelinda: Fine."
+    names = [s.speaker for s in plan.speakers]
+    text = f"{names[0]}: Look, I read the rubric and you should ask about feelings.\n"
+    text += "\n".join(f"{n}: Fine." for n in names[1:])
     r = renderer(GenericFakeChatModel(messages=iter([text])))
-    shown: list[tuple[str, str]] = []
-    with pytest.raises(RenderError, match="mid-stream"):
-        for piece in r.stream(plan):
-            shown.append(piece)  # noqa: PERF402 - collected until the error
-    assert shown and "rubric" not in "".join(d for _, d in shown)
+    shown = list(r.stream(plan))
+    said = "".join(d for _, d in shown)
+    assert shown and "rubric" not in said
+    assert r.kept_partial and "mid-stream" in (r.last_error or "")
+    first = r.last_replies[0]
+    assert first.text == said and not first.fallback  # nothing shown is taken back
+    assert all(x.fallback and x.text == sp.line.text
+               for x, sp in zip(r.last_replies[1:], plan.speakers[1:], strict=True))
     assert r.meter.calls, "the aborted stream's tokens are still counted"
 
 

@@ -8,6 +8,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from trainer.cleantext import terminal_safe
+
 _console = Console(highlight=False)
 
 
@@ -15,31 +17,38 @@ def print_evaluation(data: dict[str, Any], console: Console | None = None) -> No
     """One file: total, then per criterion the score, the evidence, why, and the coaching."""
     out = console or _console
     flag = "  [red](LLM failed: offline fallback)[/red]" if data.get("fallback") else ""
-    out.print(f"[bold]{escape(str(data.get('source')))}[/bold]  {data['rubric']} / {data['evaluator']}"
+    out.print(f"[bold]{_safe(data.get('source'))}[/bold]  {data['rubric']} / {data['evaluator']}"
               f"  [bold]{data['total']}/{data['max_total']}[/bold]{flag}")
     for item in data["criteria"]:
         first = item.get("first_raised_turn")
         where = f"  (first raised at turn {first})" if first is not None else ""
         out.print(f"  [bold]{item['score']}/3  {escape(item.get('title', item['id']))}[/bold]{where}")
         for ev in item.get("evidence", []):
-            out.print(f"      turn {ev['turn']}: \"{escape(ev['quote'])}\"", style="dim")
+            out.print(f"      turn {ev['turn']}: \"{_safe(ev['quote'])}\"", style="dim")
         why = item.get("rationale", "").split(" Anchor ")[0]
         if why:
-            out.print(f"      why: {escape(why)}")
+            out.print(f"      why: {_safe(why)}")
         coaching = item.get("coaching") or {}
         for key, label, colour in (("did_well", "well", "green"), ("missed_moment", "missed", "yellow"),
                                    ("try_instead", "try", "cyan")):
             if coaching.get(key):
-                out.print(f"      [{colour}]{label}:[/{colour}] {escape(coaching[key])}")
+                out.print(f"      [{colour}]{label}:[/{colour}] {_safe(coaching[key])}")
     for notice in data.get("notices", []):
-        out.print(f"  [dim]note: {escape(notice)}[/dim]")
+        out.print(f"  [dim]note: {_safe(notice)}[/dim]")
     out.print()
+
+
+def _safe(text: object) -> str:
+    """Markup-escaped and free of escape sequences, NULs and bidi overrides (a transcript is
+    anyone's text, and a terminal obeys what it is sent)."""
+    return escape(terminal_safe(str(text)))
 
 
 def print_labels(source: str, transcript, labels, console: Console | None = None) -> None:
     """Per turn: speaker, whom the therapist addresses, and each label with the partner it concerns."""
     out = console or _console
-    out.print(f"[bold]{source}[/bold]  clients: {', '.join(transcript.client_names) or '-'}")
+    clients = ", ".join(_safe(name) for name in transcript.client_names) or "-"
+    out.print(f"[bold]{_safe(source)}[/bold]  clients: {clients}")
     table = Table(show_header=True, header_style="bold")
     table.add_column("#", justify="right")
     table.add_column("speaker")
@@ -53,6 +62,6 @@ def print_labels(source: str, transcript, labels, console: Console | None = None
         shown = [f"{label} {item.confidence[tag]:.2f}" if tag in item.confidence else label
                  for label, tag in zip(shown, tags, strict=True)]
         text = transcript.turns[item.index].text
-        table.add_row(str(item.index), escape(item.speaker), escape(", ".join(item.addressed)),
-                      "\n".join(shown) or "-", escape(text if len(text) <= 160 else text[:157] + "..."))
+        table.add_row(str(item.index), _safe(item.speaker), _safe(", ".join(item.addressed)),
+                      _safe("\n".join(shown)) or "-", _safe(text if len(text) <= 160 else text[:157] + "..."))
     out.print(table)

@@ -158,7 +158,8 @@ def make_llm_judge(rubric: Rubric, profile: Any = None, *, client: Any = None) -
         profile = profile or load_profile()
         if profile.is_offline:
             raise TrainerError(NOT_CONFIGURED)
-        client = LLMClient.configured(profile, temperature=0, max_tokens=DEFAULT_MAX_TOKENS)
+        client = LLMClient.configured(profile, temperature=0, max_tokens=DEFAULT_MAX_TOKENS,
+                                      deadline=profile.effective_judge_deadline)
     return LLMJudge(rubric, client)
 
 

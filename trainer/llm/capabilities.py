@@ -22,6 +22,7 @@ from langchain_core.messages import HumanMessage, SystemMessage
 from pydantic import BaseModel
 
 from trainer.llm.chat import classify, make_chat_model, message_text, short_error, structured
+from trainer.llm.deadline import Deadline, call_within
 from trainer.llm.settings import (
     OPENAI_CAPABILITIES,
     Capabilities,
@@ -232,8 +233,9 @@ def resolve_capabilities(
             return profile.with_capabilities(ov.apply(cached))
     if not detect:
         return profile.with_capabilities(profile.effective_capabilities())
-    try:
-        caps = detect_capabilities(profile, log=log)
+    try:  # bounded like a turn: a hanging server must not hold a session's start
+        caps = call_within(lambda: detect_capabilities(profile, log=log),
+                           Deadline(profile.effective_turn_deadline), "capability detection")
     except Exception as exc:  # noqa: BLE001 - server down: defaults now, retry next time
         if log:
             log(f"capability detection failed: {short_error(exc)}")

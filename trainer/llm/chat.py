@@ -22,6 +22,7 @@ from langchain_core.messages import AIMessage, BaseMessage, SystemMessage
 from pydantic import BaseModel, SecretStr, ValidationError
 
 from trainer.errors import TrainerError
+from trainer.llm.deadline import Deadline, DeadlineExceeded, call_within
 from trainer.llm.settings import LLMConfigError, ProviderProfile, StructuredMethod
 
 T = TypeVar("T", bound=BaseModel)
@@ -301,23 +302,29 @@ def call_with_retries(
     backoff: float = 0.5,
     max_backoff: float = 4.0,
     sleep: Callable[[float], None] = time.sleep,
+    until: Deadline | None = None,
 ) -> Any:
     """Run ``fn`` up to ``attempts`` times on transient failures, then raise LLMUnavailable.
 
-    Worst-case time is about attempts x request timeout + the backoff sum.
+    With ``until``, the attempts and the waits between them all fit in that one
+    deadline (a server trickling bytes cannot stretch it); without, worst-case
+    time is about attempts x request timeout + the backoff sum.
     ``on_error(exc, attempt, will_retry)`` lets callers log or show a notice.
     """
     attempts = max(1, attempts)
     for attempt in range(1, attempts + 1):
         try:
-            return fn()
+            return call_within(fn, until, what)
         except LLMUnavailable:
             raise
         except Exception as exc:
-            will_retry = attempt < attempts and is_retryable(classify(exc))
+            delay = backoff_delay(attempt, backoff, max_backoff)
+            will_retry = (attempt < attempts and is_retryable(classify(exc))
+                          and not isinstance(exc, DeadlineExceeded)
+                          and (until is None or (until.remaining() or 0.0) > delay))
             if on_error is not None:
                 on_error(exc, attempt, will_retry)
             if not will_retry:
                 raise unavailable(exc, attempts=attempt, what=what) from exc
-            sleep(backoff_delay(attempt, backoff, max_backoff))
+            sleep(delay)
     raise AssertionError("unreachable")  # pragma: no cover

@@ -12,6 +12,8 @@ TRAINER_LLM_BASE_URL            base_url                   e.g. http://localhost
 TRAINER_LLM_API_KEY             api_key                    key for any provider
 OPENAI_API_KEY                  (none)                     key for provider=openai only
 TRAINER_LLM_TIMEOUT             timeout                    seconds per request (default 30)
+TRAINER_LLM_TURN_DEADLINE       turn_deadline              seconds for a whole couple turn (default: timeout)
+TRAINER_LLM_JUDGE_DEADLINE      judge_deadline             seconds for a whole judge call (default: 3 x timeout)
 TRAINER_LLM_MAX_RETRIES         max_retries                retries after the first try (default 2)
 TRAINER_LLM_STRUCTURED_METHOD   structured_method          json_schema | function_calling | json_mode
 TRAINER_LLM_STREAM_USAGE        stream_usage               true | false
@@ -53,6 +55,8 @@ _ENV_KEYS: dict[str, str] = {
     "base_url": "TRAINER_LLM_BASE_URL",
     "api_key": "TRAINER_LLM_API_KEY",
     "timeout": "TRAINER_LLM_TIMEOUT",
+    "turn_deadline": "TRAINER_LLM_TURN_DEADLINE",
+    "judge_deadline": "TRAINER_LLM_JUDGE_DEADLINE",
     "max_retries": "TRAINER_LLM_MAX_RETRIES",
     "structured_method": "TRAINER_LLM_STRUCTURED_METHOD",
     "stream_usage": "TRAINER_LLM_STREAM_USAGE",
@@ -118,6 +122,9 @@ class ProviderProfile(BaseModel):
     base_url: str | None = None
     api_key: SecretStr | None = Field(default=None, repr=False)
     timeout: float = Field(default=DEFAULT_TIMEOUT, gt=0)
+    # Overall limits, retries and slow trickles included (a per-request timeout is per read).
+    turn_deadline: float | None = Field(default=None, gt=0)
+    judge_deadline: float | None = Field(default=None, gt=0)
     max_retries: int = Field(default=DEFAULT_MAX_RETRIES, ge=0, le=10)
     overrides: CapabilityOverrides = Field(default_factory=CapabilityOverrides)
     capabilities: Capabilities | None = None
@@ -156,6 +163,16 @@ class ProviderProfile(BaseModel):
         return urlunsplit(parts._replace(netloc=netloc))
 
     @property
+    def effective_turn_deadline(self) -> float:
+        """Seconds one couple turn may take in all (default: the request timeout)."""
+        return self.turn_deadline or self.timeout
+
+    @property
+    def effective_judge_deadline(self) -> float:
+        """Seconds one judge call may take in all (default: three request timeouts)."""
+        return self.judge_deadline or 3 * self.timeout
+
+    @property
     def attempts(self) -> int:
         """Total tries per call: the first plus ``max_retries``."""
         return self.max_retries + 1
@@ -189,6 +206,8 @@ class ProviderProfile(BaseModel):
             "base_url": self.display_url,
             "api_key": "set (hidden)" if self.api_key is not None else "not set",
             "timeout": self.timeout,
+            "turn_deadline": self.effective_turn_deadline,
+            "judge_deadline": self.effective_judge_deadline,
             "max_retries": self.max_retries,
             "capabilities": caps.model_dump() if caps else None,
             "sources": dict(self.sources),
@@ -293,8 +312,9 @@ def load_profile(
     if raw.get("api_key"):
         fields["api_key"] = SecretStr(str(raw["api_key"]))
     try:
-        if "timeout" in raw:
-            fields["timeout"] = _parse_number(raw["timeout"], float, _ENV_KEYS["timeout"])
+        for key in ("timeout", "turn_deadline", "judge_deadline"):
+            if key in raw:
+                fields[key] = _parse_number(raw[key], float, _ENV_KEYS[key])
         if "max_retries" in raw:
             fields["max_retries"] = _parse_number(raw["max_retries"], int, _ENV_KEYS["max_retries"])
         overrides: dict[str, Any] = {}

@@ -7,6 +7,7 @@ server restart resumes exactly where it stopped.
 
 from __future__ import annotations
 
+import logging
 import random
 import uuid
 from dataclasses import dataclass, field
@@ -15,10 +16,13 @@ from typing import Any
 from trainer.engine import Session, start_session
 from trainer.personas import Couple
 from trainer.practice.hints import Hint
+from trainer.practice.notices import notice
 from trainer.render import OfflineRenderer, Renderer
 from trainer.rubrics import Rubric
 from trainer.store import TurnRecord
 from trainer.transcript import Turn
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -35,6 +39,7 @@ class LiveSession:
     turns: list[TurnRecord]
     hints: list[Hint] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
+    version: int = 1  # the stored session's version this copy matches
 
     @property
     def therapist_turns(self) -> int:
@@ -62,10 +67,10 @@ def make_renderer(engine_label: str) -> tuple[Renderer | None, str | None]:
 
         renderer = make_llm_renderer()
     except Exception as exc:  # noqa: BLE001 - any failure: practise offline, say so
-        return None, (f"The language model is not available ({exc.__class__.__name__}); "
-                      "the couple speaks with authored lines.")
+        log.warning("language model unavailable, practising offline: %s", exc)
+        return None, notice("voice_unavailable")
     if renderer is None:
-        return None, "No language model is configured; the couple speaks with authored lines."
+        return None, notice("voice_not_configured")
     return renderer, None
 
 

@@ -1,14 +1,20 @@
 """The report as a PDF (fpdf2), readable in any language the session was held in.
 
-A Unicode TrueType font (DejaVu Sans) is used when one is installed; without
-one, text is transliterated to Latin-1 so a PDF is always produced, never a crash.
+A Unicode TrueType font (DejaVu Sans) is used when one is installed, with an
+emoji font (Noto Color Emoji) as fallback for the glyphs it lacks. Text goes
+through fpdf2's text shaping (HarfBuzz, via uharfbuzz) so Arabic letters join
+and right-to-left text is laid out by the Unicode bidi rules; a paragraph
+that starts right-to-left is right-aligned. Without a Unicode font, text is
+transliterated to Latin-1 so a PDF is always produced, never a crash.
 """
 
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import os
 import unicodedata
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
@@ -22,6 +28,12 @@ FONT_CANDIDATES = (
     "/usr/share/fonts/dejavu/DejaVuSans.ttf",
     "/usr/share/fonts/TTF/DejaVuSans.ttf",
     "/Library/Fonts/DejaVuSans.ttf",
+)
+EMOJI_FONT_CANDIDATES = (
+    "/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf",
+    "/usr/share/fonts/noto/NotoColorEmoji.ttf",
+    "/usr/share/fonts/truetype/ancient-scripts/Symbola_hint.ttf",
+    "/usr/share/fonts/TTF/Symbola.ttf",
 )
 INK, MUTED, ACCENT, SOFT = (33, 37, 41), (108, 117, 125), (47, 93, 98), (236, 243, 243)
 _ASCII = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
@@ -45,6 +57,20 @@ def unicode_font() -> tuple[Path, Path | None] | None:
     return None
 
 
+@lru_cache(maxsize=1)
+def emoji_font() -> Path | None:
+    """An emoji font for fallback: `TRAINER_PDF_EMOJI_FONT`, else Noto Color Emoji or Symbola."""
+    for candidate in (os.environ.get("TRAINER_PDF_EMOJI_FONT", ""), *EMOJI_FONT_CANDIDATES):
+        if candidate and Path(candidate).is_file():
+            return Path(candidate)
+    return None
+
+
+def can_shape() -> bool:
+    """True when uharfbuzz (fpdf2's text shaping engine) is installed."""
+    return importlib.util.find_spec("uharfbuzz") is not None
+
+
 @lru_cache(maxsize=4)
 def _covered(path: str) -> frozenset[int]:
     """Code points the font has glyphs for (fontTools ships with fpdf2)."""
@@ -53,14 +79,31 @@ def _covered(path: str) -> frozenset[int]:
     return frozenset(TTFont(path, lazy=True).getBestCmap())
 
 
-def covered_by(path: Path):  # type: ignore[no-untyped-def]
-    """A cleaner that keeps what the font can draw and shows '?' for the rest (e.g. CJK)."""
-    covered = _covered(str(path))
+def covered_by(*paths: Path | None) -> Callable[[str], str]:
+    """A cleaner that keeps what the fonts can draw and shows '?' for the rest (e.g. CJK).
+
+    Invisible formatting characters no font draws (joiners, variation
+    selectors, direction marks) are kept for the shaper, never shown as '?'.
+    """
+    covered: frozenset[int] = frozenset().union(*(_covered(str(p)) for p in paths if p))
 
     def clean(text: str) -> str:
-        return "".join(ch if ord(ch) in covered or ch in "\n\t" else "?" for ch in str(text))
+        return "".join(
+            ch if ord(ch) in covered or ch in "\n\t" or unicodedata.category(ch) in ("Cf", "Mn", "Me")
+            else "?" for ch in str(text))
 
     return clean
+
+
+def starts_right_to_left(text: str) -> bool:
+    """True when the first letter with a direction is Hebrew, Arabic or another RTL script."""
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind in ("R", "AL"):
+            return True
+        if kind == "L":
+            return False
+    return False
 
 
 def latin1(text: str) -> str:
@@ -92,7 +135,8 @@ class _ReportPDF(FPDF):
     def para(self, text: str, size: float = 10, style: str = "", color=INK, gap: float = 1.5) -> None:  # type: ignore[no-untyped-def]
         self.set_font(self.family, style, size)
         self.set_text_color(*color)
-        self.multi_cell(0, size * 0.5, self.clean(text), align="L",
+        cleaned = self.clean(text)
+        self.multi_cell(0, size * 0.5, cleaned, align="R" if starts_right_to_left(cleaned) else "L",
                         new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.ln(gap)
 
@@ -155,9 +199,15 @@ def report_pdf(view: ReportView, *, force_latin1: bool = False) -> bytes:
         pdf = _ReportPDF("Helvetica", latin1)
     else:
         regular, bold = font
-        pdf = _ReportPDF("DejaVu", covered_by(regular))
+        emoji = emoji_font()
+        pdf = _ReportPDF("DejaVu", covered_by(regular, emoji))
         pdf.add_font("DejaVu", "", str(regular))
         pdf.add_font("DejaVu", "B", str(bold or regular))
+        if emoji is not None:
+            pdf.add_font("Emoji", "", str(emoji))
+            pdf.set_fallback_fonts(["Emoji"], exact_match=False)
+        if can_shape():
+            pdf.set_text_shaping(True)
     pdf.add_page()
     pdf.para(view.title, size=18, style="B", color=INK, gap=1)
     if view.subtitle:

@@ -1,15 +1,20 @@
 """What the pages ask for: start, talk, end, resume, report. No Streamlit in here.
 
 Every trainee turn is validated, answered by the engine, and stored (turns +
-engine snapshot in one transaction) before the page shows it.
+engine snapshot in one transaction) before the page shows it. A turn is one
+unit: if anything interrupts it (an error, a rerun, a closed tab), the
+engine goes back to the stored state and nothing of the turn is kept. Every
+action checks the tab's copy against the stored session first (`sync`).
 """
 
 from __future__ import annotations
 
+import logging
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+from trainer.cleantext import clean_message, visible
 from trainer.errors import TrainerError
 from trainer.evaluate import Evaluation, make_evaluator
 from trainer.personas import Couple, load_couple
@@ -24,10 +29,19 @@ from trainer.practice.live import (
     restore_engine,
     turn_records,
 )
+from trainer.practice.notices import notice
 from trainer.practice.report import ReportView, build_report
 from trainer.practice.streaming import DeltaSink, StreamingRenderer, can_stream
+from trainer.practice.sync import (
+    SessionMoved,
+    SessionWasEnded,
+    ensure_current,
+    moved_or_ended,
+    stored_session,
+)
 from trainer.rubrics import DEFAULT_RUBRIC_ID, Rubric, load_rubric
 from trainer.store import (
+    ConcurrentUpdate,
     SessionRecord,
     Store,
     UserRecord,
@@ -40,15 +54,21 @@ from trainer.store import (
 )
 from trainer.transcript import Transcript
 
+log = logging.getLogger(__name__)
+
 
 @dataclass(frozen=True)
 class TurnOutcome:
-    """What happened to one message: stored and answered, ignored, or refused (with why)."""
+    """What happened to one message: stored and answered, or refused (with why).
+
+    `keep_text`: the page should give the trainee their text back to edit.
+    """
 
     accepted: bool
     message: str | None = None
     hints: list[Hint] = field(default_factory=list)
     notice: str | None = None
+    keep_text: bool = False
 
 
 class PracticeService:
@@ -76,74 +96,103 @@ class PracticeService:
             engine=engine_label, judge=self.backends.judge, seed=seed,
             snapshot=engine.snapshot(), opening=opening, usage=_take_usage(engine.renderer),
         )
+        voice = _voice_notice(engine.renderer, opening, None)
         return LiveSession(
             id=record.id, couple=couple, rubric=rubric, mode=mode, engine_label=engine_label,
             judge_label=self.backends.judge, engine=engine, turns=opening,
-            notices=[notice] if notice else [],
+            notices=[n for n in (notice, voice) if n], version=record.version,
         )
 
     @staticmethod
     def check(text: str | None) -> tuple[str, str | None]:
-        """The message as it would be sent, and why it would be refused (None: fine)."""
-        cleaned = (text or "").strip()
+        """The message as it would be stored, and why it cannot be sent (None: fine).
+
+        Control characters are removed (every database stores the same text);
+        a message with nothing visible, or over the length limit, is refused
+        with a sentence saying what to do.
+        """
+        raw = text or ""
+        cleaned = clean_message(raw)
+        if not cleaned:
+            return "", notice("invisible" if raw.strip() and not visible(raw) else "empty")
         limit = max_message_chars()
         if len(cleaned) > limit:
-            return cleaned, (
-                f"That message is {len(cleaned):,} characters long; the limit is {limit:,}. "
-                "Please shorten it and send it again."
-            )
+            return cleaned, notice("too_long", length=len(cleaned), limit=limit)
         return cleaned, None
 
     def send(
         self, user: UserRecord, live: LiveSession, text: str, *, on_delta: DeltaSink | None = None
     ) -> TurnOutcome:
-        """Validate, answer and store one trainee message (streaming words to `on_delta`)."""
+        """Validate, answer and store one trainee message (streaming words to `on_delta`).
+
+        Raises SessionMoved / SessionWasEnded when the stored session is not the
+        one this tab holds (nothing is run or stored then).
+        """
         cleaned, refusal = self.check(text)
-        if not cleaned or refusal:
-            return TurnOutcome(False, refusal)
+        if refusal:
+            return TurnOutcome(False, refusal, keep_text=bool(cleaned))
+        ensure_current(self.store, user, live)
         before, saved = live.engine.state.public(), live.engine.snapshot()
         start = len(live.turns)
         renderer = live.engine.renderer
         if on_delta is not None and can_stream(renderer):
             live.engine.renderer = StreamingRenderer(renderer, on_delta)
         try:
+            if len(live.engine.transcript().turns) != start:  # never build on a half turn
+                raise TrainerError("the session's memory does not match its saved turns")
             result = live.engine.respond(cleaned)
             labels = {start: result.labels.model_dump(mode="json")}
             records = turn_records(live.engine.transcript().turns, start, labels)
-            append_turns(
+            version = append_turns(
                 self.store, viewer_for(user), live.id, records, snapshot=live.engine.snapshot(),
                 flags=[flag.model_dump(mode="json") for flag in result.flags],
-                usage=_take_usage(renderer),
+                usage=_take_usage(renderer), expected_version=live.version,
             )
-        except Exception:
-            # Memory goes back to what is stored, so the trainee can simply try again.
+        except BaseException as exc:
+            # Anything at all (an error, Streamlit stopping or rerunning the script, Ctrl-C):
+            # memory goes back to what is stored, so the turn is kept whole or not at all.
             live.engine, _ = restore_engine(live.couple, saved, live.engine_label)
+            if isinstance(exc, ConcurrentUpdate) and not isinstance(exc, (SessionMoved, SessionWasEnded)):
+                raise moved_or_ended(self.store, user, live) from exc
             raise
         finally:
             live.engine.renderer = renderer
         live.turns.extend(records)
+        live.version = version
         hints = turn_hints(result.labels, before, result.state.public(),
                            early_window=live.rubric.early_window)
         live.hints = hints if live.mode == "practice" else []
-        if result.render_notice:
-            live.notices.append(result.render_notice)
-        return TurnOutcome(True, hints=live.hints, notice=result.render_notice)
+        voice = _voice_notice(renderer, records, result.render_notice)
+        if voice:
+            live.notices.append(voice)
+        return TurnOutcome(True, hints=live.hints, notice=voice)
 
     def end(self, user: UserRecord, live: LiveSession) -> SessionRecord:
-        """Score the session and mark it completed (evaluation stored with it)."""
-        if live.therapist_turns == 0:
-            raise TrainerError("Say something to the couple before ending the session.")
-        transcript = Transcript(
-            persona=live.couple.id, clients=live.couple.names,
-            turns=[record_as_turn(t) for t in live.turns],
-        )
-        evaluation, usage = self._evaluate(transcript, live.rubric, live.judge_label)
-        return complete_session(
-            self.store, viewer_for(user), live.id,
-            evaluation={"rubric_id": live.rubric.id, "evaluator": evaluation.evaluator,
-                        "result": evaluation.model_dump(mode="json")},
-            usage=usage,
-        )
+        """Score the session as stored and mark it completed, if nobody wrote in between.
+
+        The transcript scored is the stored one, never the tab's copy, so a
+        stale tab cannot store a score for a transcript that is not the session's.
+        """
+        for _attempt in range(3):
+            record = stored_session(self.store, user, live, with_turns=True)
+            if not any(t.speaker.lower() in {"therapist", "trainee"} for t in record.turns):
+                raise TrainerError("Say something to the couple before ending the session.")
+            rubric = load_rubric(record.rubric_id)
+            transcript = Transcript(
+                persona=record.couple_id, clients=live.couple.names,
+                turns=[record_as_turn(t) for t in record.turns],
+            )
+            evaluation, usage = self._evaluate(transcript, rubric, record.judge)
+            try:
+                return complete_session(
+                    self.store, viewer_for(user), live.id,
+                    evaluation={"rubric_id": rubric.id, "evaluator": evaluation.evaluator,
+                                "result": evaluation.model_dump(mode="json")},
+                    usage=usage, expected_version=record.version,
+                )
+            except ConcurrentUpdate:
+                continue  # a turn landed while scoring: score the session again as it is now
+        raise moved_or_ended(self.store, user, live)
 
     def resume(self, user: UserRecord, session_id: uuid.UUID | str) -> LiveSession:
         """Rebuild an unfinished session from the store (after a refresh or a restart)."""
@@ -159,7 +208,7 @@ class PracticeService:
         return LiveSession(
             id=record.id, couple=couple, rubric=rubric, mode=record.mode,
             engine_label=record.engine, judge_label=record.judge, engine=engine,
-            turns=list(record.turns), notices=[notice] if notice else [],
+            turns=list(record.turns), notices=[notice] if notice else [], version=record.version,
         )
 
     def _evaluate(
@@ -205,6 +254,16 @@ class PracticeService:
             [record_as_turn(t) for t in record.turns], persona=record.couple_id,
             clients=couple.names if couple else None,
         )
+
+
+def _voice_notice(renderer: object, records: list[Any], technical: str | None) -> str | None:
+    """A plain sentence when the model did not voice the couple (the details go to the log)."""
+    kept = bool(getattr(renderer, "kept_partial", False))
+    if not any(getattr(r, "fallback", False) for r in records) and not technical and not kept:
+        return None
+    why = technical or getattr(renderer, "last_error", None) or "unknown reason"
+    log.warning("couple voiced from the script this turn: %s", why)
+    return notice("voice_cut" if kept else "voice_down")
 
 
 def _take_usage(renderer: object) -> dict[str, Any] | None:

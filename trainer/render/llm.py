@@ -6,6 +6,11 @@ fears are not in the model's context for any injection to extract. Output is
 parsed from a labelled format and checked for out-of-character text; a bad
 reply is retried a bounded number of times, then `RenderError` makes the
 session answer that turn with the authored offline line, visibly.
+
+One deadline covers a whole turn (all attempts, every slow chunk). Words
+already streamed to the trainee are never taken back: when the stream is cut
+or the model breaks character after some words, the words shown are kept and
+only the partners who had not spoken yet get their authored line.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from trainer.llm import LLMClient, LLMUnavailable, ProviderProfile, load_profile
+from trainer.llm.deadline import Deadline
 from trainer.render.base import ClientReply, PersonaFacts, RenderError, RenderPlan
 from trainer.render.llm_parse import BadOutput, Parsed, parse_reply
 from trainer.render.llm_prompt import DEFAULT_PROMPT_BUDGET, build_messages
@@ -22,7 +28,7 @@ from trainer.render.llm_prompt import DEFAULT_PROMPT_BUDGET, build_messages
 DEFAULT_MAX_TOKENS = 200
 DEFAULT_TEMPERATURE = 0.8
 OUTPUT_ATTEMPTS = 2  # tries per turn when the model answers, but unusably
-COOLDOWN_SECONDS = 30.0  # after the server is unreachable, fail fast for this long
+COOLDOWN_SECONDS = 0.0  # fail fast this long after an outage (0: every turn tries the model again)
 _DOWN = {"connection", "timeout"}
 
 
@@ -33,13 +39,17 @@ class LLMRenderer:
 
     def __init__(self, client: LLMClient, *, prompt_budget: int = DEFAULT_PROMPT_BUDGET,
                  output_attempts: int = OUTPUT_ATTEMPTS, cooldown: float = COOLDOWN_SECONDS,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic,
+                 turn_deadline: float | None = None) -> None:
         self.client = client
+        self.turn_deadline = (turn_deadline if turn_deadline is not None
+                              else client.profile.effective_turn_deadline)
         self.prompt_budget = prompt_budget
         self.output_attempts = max(1, output_attempts)
         self.cooldown = cooldown
         self.last_error: str | None = None  # one line, for a UI notice or a log
         self.last_replies: list[ClientReply] = []
+        self.kept_partial = False  # the last turn kept streamed words after a failure
         self._clock = clock
         self._down_until = 0.0
         self._taken = 0  # meter calls already handed to the store (take_usage)
@@ -68,12 +78,14 @@ class LLMRenderer:
     def render(self, plan: RenderPlan) -> list[ClientReply]:
         """Whole replies for the planned speakers, or RenderError after bounded retries."""
         self._check_up()
+        self.kept_partial = False
+        until = Deadline(self.turn_deadline)
         messages = self.messages(plan)
         label = f"render turn {plan.therapist_turn}"
         problem = "no attempt"
         for _attempt in range(self.output_attempts):
             try:
-                text = self.client.complete(messages, label=label)
+                text = self.client.complete(messages, label=label, until=until)
             except LLMUnavailable as exc:
                 raise self._unavailable(exc) from exc
             try:
@@ -89,13 +101,16 @@ class LLMRenderer:
         an open [bracket]); a bad reply is retried only while nothing was shown.
         """
         self._check_up()
+        self.last_replies, self.kept_partial = [], False
+        until = Deadline(self.turn_deadline)
         messages = self.messages(plan)
         speakers = [s.speaker for s in plan.speakers]
         problem = "no attempt"
         for _attempt in range(self.output_attempts):
             shown: dict[str, str] = {}
             text, finished = "", False
-            pieces = self.client.stream(messages, label=f"stream turn {plan.therapist_turn}")
+            pieces = self.client.stream(messages, label=f"stream turn {plan.therapist_turn}",
+                                        until=until)
             try:
                 for piece in pieces:
                     text += piece
@@ -109,15 +124,48 @@ class LLMRenderer:
                 self._done(plan, text)
                 return
             except LLMUnavailable as exc:
-                raise self._unavailable(exc) from exc
+                failure = self._unavailable(exc)
+                if any(shown.values()):
+                    yield from self._keep(plan, text, shown, str(failure))
+                    return
+                raise failure from exc
             except BadOutput as exc:
                 problem = str(exc)
                 if not finished:  # we hung up early: count what the model wrote anyway
                     pieces.close()
                     self.meter.record(messages, text, None, label="stream turn (aborted)")
-                if shown:
-                    raise self._fail(f"model output unusable mid-stream: {problem}") from exc
+                if any(shown.values()):
+                    self._fail(f"model output unusable mid-stream: {problem}")
+                    yield from self._keep(plan, text, shown, self.last_error or problem)
+                    return
         raise self._fail(f"unusable model output after {self.output_attempts} tries: {problem}")
+
+    def _keep(self, plan: RenderPlan, text: str, shown: dict[str, str], why: str
+              ) -> Iterator[tuple[str, str]]:
+        """The words already shown stay (closed with an ellipsis when cut mid-sentence);
+        partners who had not spoken yet get their authored line, marked as such."""
+        cues: dict[str, str] = {}
+        try:
+            partial = parse_reply(text, [s.speaker for s in plan.speakers], plan.partners,
+                                  final=False)
+            cues = {name: p.nonverbal for name, p in partial.items()}
+        except BadOutput:
+            pass
+        replies: list[ClientReply] = []
+        cut = [s.speaker for s in plan.speakers if shown.get(s.speaker, "").strip()][-1]
+        for sp in plan.speakers:
+            words = shown.get(sp.speaker, "").strip()
+            if words:
+                if sp.speaker == cut and words[-1] not in ".!?\u2026\"'":
+                    words += "\u2026"
+                    yield sp.speaker, "\u2026"
+                replies.append(ClientReply(speaker=sp.speaker, text=words,
+                                           nonverbal=cues.get(sp.speaker, "")))
+            else:
+                replies.append(ClientReply(speaker=sp.speaker, text=sp.line.text,
+                                           nonverbal=sp.line.nonverbal, fallback=True))
+        self.last_replies, self.kept_partial = replies, True
+        self.last_error = " ".join(why.split())
 
     def stream_text(self, plan: RenderPlan) -> RenderStream:
         """Display text as it arrives (for `st.write_stream`); `.replies` once consumed."""
@@ -210,7 +258,8 @@ def make_renderer(profile: ProviderProfile | None = None, *, max_tokens: int = D
     profile = profile or load_profile()
     if profile.is_offline:
         return None
-    client = LLMClient.configured(profile, temperature=temperature, max_tokens=max_tokens)
+    client = LLMClient.configured(profile, temperature=temperature, max_tokens=max_tokens,
+                                  deadline=profile.effective_turn_deadline)
     assert client is not None
     return LLMRenderer(client, **options)
 

@@ -28,6 +28,7 @@ from trainer.store.records import (
 )
 from trainer.store.repository import (
     ConcurrentUpdate,
+    SessionEnded,
     append_turns,
     complete_session,
     save_evaluation,
@@ -49,6 +50,7 @@ __all__ = [
     "EvaluationRecord",
     "InvalidName",
     "NotFound",
+    "SessionEnded",
     "SessionRecord",
     "Store",
     "TurnRecord",

@@ -48,7 +48,7 @@ def session_record(
         snapshot=row.snapshot, flags=list(row.flags or []), prompt_tokens=row.prompt_tokens,
         completion_tokens=row.completion_tokens, cost_usd=microusd_to_usd(row.cost_microusd),
         turn_count=turn_count,
-        turns=list(turns or []), latest_evaluation=latest,
+        turns=list(turns or []), latest_evaluation=latest, version=row.version or 1,
         therapist_turns=therapist_turns if therapist_turns is not None else sum(
             1 for t in turns or [] if is_therapist_speaker(t.speaker)),
         review=review,

@@ -69,6 +69,7 @@ class SessionRecord:
     latest_evaluation: EvaluationRecord | None = None
     therapist_turns: int = 0  # the trainee's own turns, as the session's turn counter counts them
     review: ReleasedReview | None = None  # the supervisor's review, once released
+    version: int = 1  # bumped by every write: a stale copy can tell it is stale
 
     @property
     def is_completed(self) -> bool:

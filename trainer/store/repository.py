@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from trainer.cleantext import without_nul
 from trainer.errors import TrainerError
 from trainer.store.access import NotFound, Viewer, can_write_session, load_session
 from trainer.store.convert import evaluation_record, session_record
@@ -29,12 +30,21 @@ class ConcurrentUpdate(TrainerError):
     """The session moved on elsewhere (another tab or instance); reload it."""
 
 
-def _load_for_write(db: Session, viewer: Viewer, session_id: uuid.UUID | str) -> PracticeSession:
+class SessionEnded(ConcurrentUpdate):
+    """The session was ended (and scored) elsewhere; it can only be read now."""
+
+
+def _load_for_write(
+    db: Session, viewer: Viewer, session_id: uuid.UUID | str, expected_version: int | None = None
+) -> PracticeSession:
+    """The session row for writing; a stale `expected_version` means someone wrote first."""
     found = load_session(db, viewer, session_id)
     if not can_write_session(viewer, found):
         raise NotFound("no such session")
     if found.status != "in_progress":
-        raise ConcurrentUpdate("this session has already ended")
+        raise SessionEnded("this session has already ended")
+    if expected_version is not None and found.version != expected_version:
+        raise ConcurrentUpdate("this session moved on elsewhere")
     return found
 
 
@@ -58,7 +68,7 @@ def start_session(
     with store.transaction() as db:
         row = PracticeSession(
             user_id=viewer.user_id, couple_id=couple_id, rubric_id=rubric_id, mode=mode,
-            engine=engine, judge=judge, seed=seed, snapshot=snapshot, flags=[],
+            engine=engine, judge=judge, seed=seed, snapshot=without_nul(snapshot), flags=[],
             prompt_tokens=0, completion_tokens=0, cost_microusd=0,
         )
         _add_usage(row, usage)
@@ -71,8 +81,9 @@ def start_session(
 
 def _turn_row(session_id: uuid.UUID, turn: TurnRecord, index: int) -> TurnRow:
     return TurnRow(
-        session_id=session_id, index=index, speaker=turn.speaker, text=turn.text,
-        nonverbal=turn.nonverbal, fallback=turn.fallback, state=turn.state, labels=turn.labels,
+        session_id=session_id, index=index, speaker=without_nul(turn.speaker),
+        text=without_nul(turn.text), nonverbal=without_nul(turn.nonverbal),
+        fallback=turn.fallback, state=without_nul(turn.state), labels=without_nul(turn.labels),
     )
 
 
@@ -83,10 +94,10 @@ def _apply_progress(
     usage: Mapping[str, Any] | None,
 ) -> None:
     if snapshot is not None:
-        row.snapshot = snapshot
+        row.snapshot = without_nul(snapshot)
     if flags:
         known = list(row.flags or [])
-        row.flags = known + [flag for flag in flags if flag not in known]
+        row.flags = known + [without_nul(flag) for flag in flags if flag not in known]
     _add_usage(row, usage)
     row.updated_at = utcnow()
 
@@ -109,15 +120,18 @@ def append_turns(
     snapshot: dict[str, Any] | None = None,
     flags: Iterable[Any] | None = None,
     usage: Mapping[str, Any] | None = None,
-) -> None:
+    expected_version: int | None = None,
+) -> int:
     """Store turns (and the engine state that produced them) in one transaction.
 
-    Indices must continue the session exactly; a clash means another writer
-    got there first and raises `ConcurrentUpdate` instead of interleaving.
+    Indices must continue the session exactly, and with `expected_version` the
+    session must not have been written since it was read; either clash means
+    another writer got there first and raises `ConcurrentUpdate` instead of
+    interleaving. Returns the session's new version.
     """
     try:
         with store.transaction() as db:
-            row = _load_for_write(db, viewer, session_id)
+            row = _load_for_write(db, viewer, session_id, expected_version)
             count = db.scalar(select(func.count()).where(TurnRow.session_id == row.id)) or 0
             for offset, turn in enumerate(turns):
                 if turn.index != count + offset:
@@ -126,6 +140,8 @@ def append_turns(
                     )
                 db.add(_turn_row(row.id, turn, turn.index))
             _apply_progress(row, snapshot, flags, usage)
+            db.flush()
+            return row.version
     except (IntegrityError, StaleDataError):
         raise ConcurrentUpdate("this session was continued elsewhere; reload it") from None
 
@@ -147,6 +163,7 @@ def save_snapshot(
 
 
 def _add_evaluation(db: Session, row: PracticeSession, evaluation: dict[str, Any]) -> EvaluationRow:
+    evaluation = without_nul(evaluation)
     result = evaluation["result"]
     saved = EvaluationRow(
         session_id=row.id, rubric_id=evaluation["rubric_id"], evaluator=evaluation["evaluator"],
@@ -189,11 +206,16 @@ def complete_session(
     evaluation: dict[str, Any] | None = None,
     ended_at: datetime | None = None,
     usage: Mapping[str, Any] | None = None,
+    expected_version: int | None = None,
 ) -> SessionRecord:
-    """Mark the session completed, with its evaluation (and the judge's usage), atomically."""
+    """Mark the session completed, with its evaluation (and the judge's usage), atomically.
+
+    With `expected_version`, only if nobody wrote the session since the
+    evaluated transcript was read (so a score always matches its transcript).
+    """
     try:
         with store.transaction() as db:
-            row = _load_for_write(db, viewer, session_id)
+            row = _load_for_write(db, viewer, session_id, expected_version)
             row.status = "completed"
             row.ended_at = ended_at or utcnow()
             row.updated_at = row.ended_at

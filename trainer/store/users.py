@@ -7,6 +7,7 @@ import uuid
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from trainer.cleantext import strip_controls, trim_invisible, visible
 from trainer.errors import TrainerError
 from trainer.store.access import Viewer
 from trainer.store.convert import user_record
@@ -22,9 +23,13 @@ class InvalidName(TrainerError):
 
 
 def normalize_display_name(display_name: str) -> str:
-    """Trimmed, single-spaced name; refuses empty or over-long names."""
-    name = " ".join(str(display_name).split())
-    if not name:
+    """Trimmed, single-spaced name; refuses empty, invisible, over-long or control-laden names."""
+    raw = str(display_name or "")
+    if strip_controls(raw).replace("\n", "").replace("\t", "") != raw.replace("\n", "").replace("\t", ""):
+        raise InvalidName("A name can only hold letters, numbers, spaces and punctuation; "
+                          "please type it again.")
+    name = " ".join(trim_invisible(raw).split())
+    if not name or not visible(name):
         raise InvalidName("Please enter a name.")
     if len(name) > MAX_DISPLAY_NAME:
         raise InvalidName(f"Please keep the name under {MAX_DISPLAY_NAME} characters.")

@@ -21,8 +21,8 @@ def turn_counter(turns: int, early_window: int) -> None:
         st.progress(1.0, text=f"Your turn {turns} \u00b7 the early window ({early_window} turns) has passed")
 
 
-def header(live: LiveSession) -> bool:
-    """Title row with the End button; returns True when the trainee ends the session."""
+def header(live: LiveSession, *, busy: bool = False) -> bool:
+    """Title row with the End button (disabled while a turn is answered); True when clicked."""
     left, right = st.columns([4, 1], vertical_alignment="center")
     with left:
         st.markdown(f"## {md_escape(live.couple.title)}")
@@ -32,7 +32,7 @@ def header(live: LiveSession) -> bool:
     with right:
         return st.button(
             "End session", type="primary", icon=":material/flag:", key="end-session",
-            disabled=live.therapist_turns == 0, width="stretch",
+            disabled=busy or live.therapist_turns == 0, width="stretch",
             help="Score the session and open your report.",
         )
 
@@ -54,14 +54,16 @@ def side_panel(live: LiveSession) -> None:
                 st.caption("After each of your turns, a note on what it did appears here.")
 
 
-def conversation(live: LiveSession, start: int = 0, *, reveal: bool = False) -> None:
-    """Turns from `start` on; with `reveal`, partners' words appear as a stream (LLM mode)."""
+def conversation(live: LiveSession, start: int = 0, *, upto: int | None = None,
+                 reveal: bool = False) -> None:
+    """Turns `start` to `upto`; with `reveal`, partners' words appear as a stream (LLM mode)."""
     partners = live.couple.names
-    for turn in live.turns[start:]:
+    turns = list(live.turns)  # a copy: a turn being answered may be added meanwhile
+    for turn in turns[start:upto]:
         stream = words(turn.text) if reveal and turn.speaker in partners else None
         render_turn(turn.speaker, turn.text, turn.nonverbal, partners,
                     fallback=turn.fallback, stream=stream)
-    if start == 0 and not live.therapist_turns:
+    if start == 0 and upto is None and not live.therapist_turns:
         st.caption(
             ":material/lightbulb: This is the first session. Greet them, listen, and see "
             "where the conversation can go."

@@ -35,6 +35,9 @@ except (NotFound, TrainerError) as exc:
     st.stop()
 
 st.query_params["session"] = str(session_id)
+flash = st.session_state.pop(state.FLASH, None)  # e.g. the session had moved on in another tab
+if flash:
+    st.info(flash, icon=":material/info:")
 titles = {criterion.id: criterion.title for criterion in view.criteria}
 render_report(
     view, transcript=lambda: service.transcript_file(user, session_id), key="report",

@@ -8,10 +8,10 @@ from trainer.accounts.session_settings import session_settings
 from trainer.practice import max_message_chars, md_escape
 from trainer.store import database_url, redacted_url
 from trainer.webapp.auth import current_user
-from trainer.webapp.resources import get_service
+from trainer.webapp.resources import backends as server_backends
 
 st.title("Settings")
-backends = get_service().backends  # what this server actually runs with
+backends = server_backends()  # what this server actually runs with (no database needed)
 left, right = st.columns(2, border=True)
 with left:
     st.markdown("**The couple (engine)**")

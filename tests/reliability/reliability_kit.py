@@ -1,0 +1,30 @@
+"""Helpers shared by the fault tests (a module of its own: test files cannot import conftest)."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from fake_openai import FakeOpenAI
+
+from trainer.llm.settings import CapabilityOverrides, ProviderProfile
+
+# Every capability set: nothing is probed, the first request is the turn's own.
+CAPS = CapabilityOverrides(structured_method="json_mode", stream_usage=False,
+                           max_tokens_param="max_tokens_extra_body")
+
+
+def skip_unless_available(reason: str) -> None:
+    """Skip where a real part is missing here, but fail in CI, where nothing may be skipped."""
+    if os.environ.get("CI"):
+        pytest.fail(f"required in CI: {reason}")
+    pytest.skip(reason)
+
+
+def profile_for(fake: FakeOpenAI, **fields: object) -> ProviderProfile:
+    """A profile for the fake server (overridable fields: timeout, deadlines, retries)."""
+    values: dict[str, object] = {"provider": "openai_compatible", "base_url": fake.url,
+                                 "model": "fake", "timeout": 5.0, "max_retries": 1,
+                                 "overrides": CAPS}
+    values.update(fields)
+    return ProviderProfile(**values)  # type: ignore[arg-type]
