@@ -38,7 +38,7 @@ def analyze_transcript(transcript: Transcript) -> list[TurnLabels]:
 
 
 def _prefix_keys(turns: Sequence[Turn], names: tuple[str, ...], upto: int) -> list[int]:
-    keys = [hash(names)]
+    keys = [hash((names, learned_layer_enabled()))]
     for turn in turns[:upto]:
         keys.append(hash((keys[-1], turn.speaker, turn.text)))
     return keys

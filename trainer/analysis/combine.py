@@ -36,6 +36,8 @@ _ABOUT = {"validate_protective_move", "blame", "take_sides", "repair"}
 # An abuse label flags the session and makes the couple recoil, so it needs the rules' hostile
 # words too unless the heads are nearly certain: ordinary clinical talk must never draw it.
 ABUSE_ALONE = 0.9
+INVITE_WITHOUT_WORDS = 0.9
+RULE_MARGIN = 0.25
 _TENTATIVE = re.compile(r"\b(?:wonder|perhaps|maybe|guess|imagine|could it be|is it that|am i right|is that right|"
                         r"i'm curious if|might|sounds like|seems like|i sense)\b", re.IGNORECASE)
 
@@ -61,7 +63,7 @@ def final_labels(turns: Sequence[Turn], index: int, names: tuple[str, ...], hist
         return rule, f.last_sentence_sexual
     if turn.is_therapist:
         feats = therapist_features(turn.text, rule, f, history, names)
-        labels = _join_therapist(rule, feats, turn.text, names, history)
+        labels = _join_therapist(rule, feats, turn.text, names, history, f.mentions)
         return labels, False
     feats = client_features(turn.text, rule, f, history, names)
     labels = _join_client(rule, feats, turn.text, history)
@@ -79,14 +81,17 @@ def _hesitation_as_label(labels: TurnLabels) -> TurnLabels:
 
 
 class _Decisions:
-    """Per head: best probability, the sentence it came from, and whether it clears its threshold."""
+    """Per head: best probability, the sentence it came from, and whether it holds: above its
+    threshold, or a little below it when the rules found the same label (both layers lean the
+    same way; the rules are precise on the wording they know)."""
 
-    def __init__(self, role: str, feats: TurnFeatures) -> None:
+    def __init__(self, role: str, feats: TurnFeatures, rule_found: set[str]) -> None:
         heads = load_heads(role)
         probs = heads.probabilities(feats.matrix)
         self.best = {label: float(probs[:, j].max()) for j, label in enumerate(heads.labels)}
         self.where = {label: int(np.argmax(probs[:, j])) for j, label in enumerate(heads.labels)}
-        self.holds = {label: self.best[label] >= heads.threshold(label) for label in heads.labels}
+        self.holds = {label: self.best[label] >= heads.threshold(label) - (RULE_MARGIN if label in rule_found else 0)
+                      for label in heads.labels}
 
 
 def _rebuild(rule: TurnLabels, final: dict[str, float], where: dict[str, int], spans: Sequence[Span],
@@ -119,34 +124,52 @@ def _rebuild(rule: TurnLabels, final: dict[str, float], where: dict[str, int], s
     return out
 
 
+def rule_sex_of(labels: TurnLabels) -> Move | None:
+    return next((m for m in labels.moves if m in SEX_MOVES), None)
+
+
 def _sex_tag_kept(rule: TurnLabels, kept: set[str]) -> bool:
     rule_sex = next((str(m) for m in rule.moves if m in SEX_MOVES), None)
     return rule_sex is not None and rule_sex in kept
 
 
 def _join_therapist(rule: TurnLabels, feats: TurnFeatures, text: str, names: tuple[str, ...],
-                    history: History) -> TurnLabels:
-    d = _Decisions("therapist", feats)
+                    history: History, mentions: bool) -> TurnLabels:
+    found = {str(m) for m in rule.moves} | ({"engage_sex"} if rule_sex_of(rule) in (Move.INVITE_SEX, Move.FOLLOW_UP_SEX) else set())
+    d = _Decisions("therapist", feats, found)
     final: dict[str, float] = {}
     rule_sex = next((m for m in rule.moves if m in SEX_MOVES), None)
+    echo = rule_sex == Move.SIDELINE_SEX and any(c.label == "sex_echo" for c in rule.cues)
     if d.holds["shaming_sex"]:
         final["shaming_sex"] = d.best["shaming_sex"]
-    elif d.holds["engage_sex"]:
+    elif d.holds["engage_sex"] and not echo:
         if rule_sex in (Move.INVITE_SEX, Move.FOLLOW_UP_SEX):
             chosen = rule_sex
         else:
             chosen = Move.FOLLOW_UP_SEX if history.sex.active else Move.INVITE_SEX
-        final[str(chosen)] = d.best["engage_sex"]
-        d.where[str(chosen)] = d.where["engage_sex"]
+        # Staying with the topic in words that never name it is a matter of continuity, which the
+        # rules judge (an answer picked up, "that", "go on"); the heads alone would carry any turn
+        # after an invitation along as a follow-up.
+        # An invitation in words the rules know for the physical bond is taken at the heads' word;
+        # one without any of them needs the heads to be nearly sure ("reach him" is not "touch").
+        sure = d.best["engage_sex"] >= INVITE_WITHOUT_WORDS
+        unworded_invite = chosen == Move.INVITE_SEX and not (mentions or rule_sex == Move.INVITE_SEX or sure)
+        unworded_follow_up = chosen == Move.FOLLOW_UP_SEX and not (mentions or rule_sex == Move.FOLLOW_UP_SEX)
+        if not (unworded_invite or unworded_follow_up):
+            final[str(chosen)] = d.best["engage_sex"]
+            d.where[str(chosen)] = d.where["engage_sex"]
     elif d.holds["sideline_sex"]:
         final["sideline_sex"] = d.best["sideline_sex"]
-    elif rule_sex == Move.SIDELINE_SEX and any(c.label == "sex_echo" for c in rule.cues):
+    if echo and not any(label in final for label in ("shaming_sex", "sideline_sex")):
         # Echoing a client's mention and moving on is a matter of sequence, which the rules see.
         final["sideline_sex"] = 1.0
     for label in d.holds:
         if label in ("engage_sex", "sideline_sex", "shaming_sex") or not d.holds[label]:
             continue
         final[label] = d.best[label]
+    if "repair" in final and Move.VALIDATE_PROTECTIVE in rule.moves and "validate_protective_move" not in final:
+        # A repair that reframes the blamed move as understandable validates it (the rubric's repair).
+        final["validate_protective_move"] = d.best["validate_protective_move"]
     if "abuse" in final and Move.ABUSE not in rule.moves and final["abuse"] < ABUSE_ALONE:
         del final["abuse"]
 
@@ -162,7 +185,7 @@ def _join_therapist(rule: TurnLabels, feats: TurnFeatures, text: str, names: tup
 
 
 def _join_client(rule: TurnLabels, feats: TurnFeatures, text: str, history: History) -> TurnLabels:
-    d = _Decisions("client", feats)
+    d = _Decisions("client", feats, {str(x) for x in rule.disclosures})
     final = {label: d.best[label] for label, holds in d.holds.items() if holds}
     if "confirms_conjecture" in final and "rejects_conjecture" in final:
         final.pop("rejects_conjecture" if d.best["confirms_conjecture"] >= d.best["rejects_conjecture"] else "confirms_conjecture")
