@@ -17,12 +17,12 @@ import time
 
 os.environ.setdefault("TRAINER_ANALYSIS", "learned")
 
-from couple_responsiveness import STYLES  # noqa: E402
+from couple_responsiveness import STYLES
 
-from trainer.analysis import analyze_turn  # noqa: E402
-from trainer.encoder import get_encoder  # noqa: E402
-from trainer.engine import start_session  # noqa: E402
-from trainer.personas import list_couples  # noqa: E402
+from trainer.analysis import analyze_turn
+from trainer.encoder import get_encoder
+from trainer.engine import start_session
+from trainer.personas import list_couples
 
 
 def main() -> int:

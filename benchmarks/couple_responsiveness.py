@@ -133,10 +133,8 @@ def responsive(item: dict, result) -> bool:
         wanted = [wanted] if isinstance(wanted, str) else wanted
         if not set(wanted) & reply_kind(plans):
             return False
-    if expect.get("no_flag") and (result.flags or any(p.pool in ("reactions.abuse", "reactions.partner_attacked")
-                                                     for p in plans)):
-        return False
-    return True
+    hurt = result.flags or any(p.pool in ("reactions.abuse", "reactions.partner_attacked") for p in plans)
+    return not (expect.get("no_flag") and hurt)
 
 
 def play_item(item: dict, seed: int):
@@ -190,7 +188,7 @@ def part_styles(seeds: list[int]) -> None:
                 sessions += 1
             table[(couple.id, style)] = firsts
     print(f"\nin-session repeats of a client line: {repeats} over {sessions} sessions")
-    print("\nfirst therapist turn reaching stage 1 / 2 / 3 (seed %d; '-' never)" % seeds[0])
+    print(f"\nfirst therapist turn reaching stage 1 / 2 / 3 (seed {seeds[0]}; '-' never)")
     for (couple_id, style), firsts in table.items():
         cells = "   ".join(f"{name}: " + "/".join(str(x) if x else "-" for x in stages[1:])
                            for name, stages in firsts.items())

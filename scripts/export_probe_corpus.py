@@ -15,9 +15,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests" / "analysis"))
 
-import test_analyzer as analyzer  # noqa: E402
-import test_protective_probes as protective  # noqa: E402
-import test_sexual_probes as sexual  # noqa: E402
+import test_analyzer as analyzer
+import test_protective_probes as protective
+import test_sexual_probes as sexual
 
 SEX = ["invite_sex", "follow_up_sex", "sideline_sex", "shaming_sex"]
 

@@ -23,16 +23,19 @@ import hashlib
 import json
 import sys
 import time
-from pathlib import Path
 
 import numpy as np
 from sklearn.model_selection import GroupKFold
 
-from trainer.analysis.combine import _hesitation_as_label
+from trainer.analysis.combine import _hesitation_as_label, final_labels
 from trainer.analysis.history import History, advance
 from trainer.analysis.learned.features import client_features, therapist_features
-from trainer.analysis.learned.heads import CLIENT_HEAD_LABELS, HEADS_DIR, THERAPIST_HEAD_LABELS, Heads
-from trainer.analysis.combine import final_labels
+from trainer.analysis.learned.heads import (
+    CLIENT_HEAD_LABELS,
+    HEADS_DIR,
+    THERAPIST_HEAD_LABELS,
+    Heads,
+)
 from trainer.analysis.rules import rule_labels
 from trainer.corpus import CORPUS_DIR, load_items
 from trainer.corpus.predict import item_transcript

@@ -39,7 +39,7 @@ def quadratic_weighted_kappa(first: Sequence[int], second: Sequence[int], levels
     observed = confusion_matrix(first, second, levels)
     row_totals = [sum(row) for row in observed]
     col_totals = [sum(observed[i][j] for i in range(k)) for j in range(k)]
-    weight = lambda i, j: ((i - j) ** 2) / ((k - 1) ** 2) if k > 1 else 0.0  # noqa: E731
+    weight = lambda i, j: ((i - j) ** 2) / ((k - 1) ** 2) if k > 1 else 0.0
     disagreement_observed = sum(weight(i, j) * observed[i][j] for i in range(k) for j in range(k)) / n
     disagreement_expected = (
         sum(weight(i, j) * row_totals[i] * col_totals[j] for i in range(k) for j in range(k)) / (n * n)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import pytest
 
 from trainer.analysis import Disclosure, Move, analyze_transcript, analyze_turn

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from .helpers import filler, t, transcript
 from trainer.errors import TrainerError
 from trainer.evaluate import evaluate, make_evaluator
 from trainer.evaluate.offline import make_offline_evaluator
 from trainer.rubrics import load_rubric
+
+from .helpers import filler, t, transcript
 
 RUBRIC = load_rubric()
 INVITE = t("Something I ask every couple: how are affection, touch and your sex life these days?")

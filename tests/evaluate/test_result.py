@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from .helpers import t, transcript
 from trainer.evaluate import Coaching, CriterionResult, Evaluation, Evidence, verify_evidence
 from trainer.evaluate.result import EVIDENCE_DROPPED, UNSUPPORTED_SCORE
+
+from .helpers import t, transcript
 
 
 def _evaluation(evidence: list[Evidence], score: int = 2) -> Evaluation:

@@ -36,11 +36,11 @@ def test_rubric_file_encodes_every_criterion_and_anchor_of_the_spec() -> None:
     if not SPEC.exists():
         skip_unless_available("clinical spec not beside the project")  # fails in CI
     spec = SPEC.read_text(encoding="utf-8")
-    spec_ids = re.findall(r"^## \d+\. `([a-z_]+)`", spec, flags=re.M)
+    spec_ids = re.findall(r"^## \d+\. `([a-z_]+)`", spec, flags=re.MULTILINE)
     rubric = load_rubric("eft-first-session")
     assert spec_ids == [c.id for c in rubric.criteria]
-    for section, criterion in zip(re.split(r"^## \d+\. ", spec, flags=re.M)[1:], rubric.criteria):
-        spec_scores = sorted({int(s) for s in re.findall(r"^- (\d): ", section, flags=re.M)})
+    for section, criterion in zip(re.split(r"^## \d+\. ", spec, flags=re.MULTILINE)[1:], rubric.criteria):
+        spec_scores = sorted({int(s) for s in re.findall(r"^- (\d): ", section, flags=re.MULTILINE)})
         assert spec_scores == sorted(criterion.anchors)
     window = re.search(r"first (\d+) therapist\s+turns", spec)
     assert window and int(window.group(1)) == rubric.early_window

@@ -31,9 +31,7 @@ _LEADS = r"(?:and|so|now|okay|ok|well|but|alright|right|also|then|oh|and now|so 
 
 
 # Names that are also ordinary words match only when capitalised ("will", "grace", "hope").
-_WORD_NAMES = frozenset("""will grace hope faith joy may june april rose ruby pearl amber bill mark
-art sue dawn daisy iris lily violet summer autumn skye rich frank sunny chance gay major
-""".split())
+_WORD_NAMES = frozenset(["will", "grace", "hope", "faith", "joy", "may", "june", "april", "rose", "ruby", "pearl", "amber", "bill", "mark", "art", "sue", "dawn", "daisy", "iris", "lily", "violet", "summer", "autumn", "skye", "rich", "frank", "sunny", "chance", "gay", "major"])
 # Words after a sentence-initial name that show the name is spoken to, not talked about.
 _VOCATIVE_NEXT = re.compile(
     r"(?:what|whats|what's|how|hows|how's|when|where|why|who|which|can|could|would|will|do|did|does|have|"

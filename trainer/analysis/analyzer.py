@@ -12,9 +12,9 @@ from collections import OrderedDict
 from collections.abc import Sequence
 
 from trainer.analysis.combine import final_labels, learned_layer_enabled
-from trainer.analysis.learned.features import prewarm
 from trainer.analysis.history import History, advance
 from trainer.analysis.labels import TurnLabels
+from trainer.analysis.learned.features import prewarm
 from trainer.transcript import Transcript, Turn
 
 _PREFIXES: OrderedDict[int, History] = OrderedDict()

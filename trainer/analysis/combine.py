@@ -117,9 +117,7 @@ def _rebuild(rule: TurnLabels, final: dict[str, float], where: dict[str, int], s
     kept = set(final)
     for cue in rule.cues:
         parent = _TAG_PARENT.get(cue.label)
-        if cue.label.startswith("sex_") and _sex_tag_kept(rule, kept):
-            out.cues.append(cue)
-        elif parent is not None and parent in kept and parent in rule_labels_present:
+        if cue.label.startswith("sex_") and _sex_tag_kept(rule, kept) or parent is not None and parent in kept and parent in rule_labels_present:
             out.cues.append(cue)
     return out
 

@@ -26,8 +26,9 @@ from trainer.transcript import Turn
 # "Turn to her and tell her that": a request that one partner speak to the other, not a question about
 # what they once said ("did you tell her?").
 _ENACT_TO = r"(?:him|her|them|each other|{names})"
-_ENACT = (r"\b(?:turn(?:ing)? (?:to|toward|towards|and face)|tell|say (?:that|this|it|so|those words) to|share (?:that|this|it) with|"
-          r"speak (?:directly |straight )?to|talk (?:directly |straight )?to|look at|let) {to}\b")
+_ENACT = (r"\b(?:turn(?:ing)? (?:to|toward|towards|and face)|tell(?:ing)?|say(?:ing)? (?:that|this|it|so|those words) to|"
+          r"shar(?:e|ing) (?:that|this|it) with|speak(?:ing)? (?:directly |straight )?to|talk(?:ing)? (?:directly |straight )?to|"
+          r"look(?:ing)? at|let) {to}\b")
 _REQUEST = re.compile(r"\b(?:can|could|would|will) (?:you|u)\b|\bi'?d (?:like|love) (?:you|u)\b|\bi want (?:you|u) to\b|"
                       r"\b(?:try|maybe|perhaps|let's|please|right now|directly)\b|^\W*(?:\w+,?\s+)?(?:turn|tell|say|look|speak|talk)\b",
                       re.IGNORECASE)

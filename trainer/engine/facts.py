@@ -22,6 +22,7 @@ from trainer.personas import Couple
 
 MATCH_THRESHOLD = 0.55  # cosine; below it the sheet has no answer
 OPEN_PROMPT_THRESHOLD = 0.6
+ENACTMENT_THRESHOLD = 0.65
 META_THRESHOLD = 0.45  # meta prompts are far from any fact question (those score ~0.25-0.3)
 _NAMES_CACHE: dict[str, re.Pattern[str]] = {}
 
@@ -39,10 +40,7 @@ class _Index:
     stems: dict[str, frozenset[str]]  # fact id -> content-word stems of its id, topic, questions, answers
 
 
-_STOP = frozenset("""about after again also been being both could does doing down from have having here into just
-like make more most much only other over really said same should some such than that their them then there
-these they thing things this those very want well were what when where which while with would your yours
-know think feel going come came tell does didn't don't alex""".split())
+_STOP = frozenset(["about", "after", "again", "also", "been", "being", "both", "could", "does", "doing", "down", "from", "have", "having", "here", "into", "just", "like", "make", "more", "most", "much", "only", "other", "over", "really", "said", "same", "should", "some", "such", "than", "that", "their", "them", "then", "there", "these", "they", "thing", "things", "this", "those", "very", "want", "well", "were", "what", "when", "where", "which", "while", "with", "would", "your", "yours", "know", "think", "feel", "going", "come", "came", "tell", "does", "didn't", "don't", "alex"])
 LEXICAL_BONUS = 0.05  # per shared content word (at most two): "holiday" finds the holidays fact
 
 
@@ -148,6 +146,16 @@ def _about(couple: Couple, fact_id: str, who: str) -> bool:
 def open_prompt_score(text: str, prompts: Sequence[str]) -> float:
     """How much the turn reads as a broad "what brings you in?" question (cosine, 0 when none)."""
     return _closest(question_sentences(text)[:2], prompts)
+
+
+def enactment_score(text: str, prompts: Sequence[str], names: Sequence[str] = ()) -> float:
+    """How much any sentence of the turn reads as asking one partner to speak to the other
+    (the partner spoken to is dropped, the other becomes "her": names carry no meaning here)."""
+    said = [s.text for s in sentences(normalize(text))][:4]
+    for name in names:
+        said = [re.sub(rf"\b{re.escape(name)}\b,?", "her", re.sub(rf"^\W*{re.escape(name)}\b[,:]?\s*", "", x, flags=re.IGNORECASE),
+                       flags=re.IGNORECASE) for x in said]
+    return _closest(said, prompts)
 
 
 def meta_score(text: str, prompts: Sequence[str]) -> float:

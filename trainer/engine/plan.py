@@ -100,7 +100,7 @@ def _fallbacks(pool: str, stage: int) -> list[str]:
     if pool.startswith("facts."):
         fact, _, tone = pool[len("facts."):].partition(".")
         return [f"facts.{fact}.{'plain' if tone == 'curt' else 'curt'}"]
-    if pool.startswith("reactions.") or pool.startswith("enactment."):
+    if pool.startswith(("reactions.", "enactment.")):
         return [f"ladder.{name}" for name in reversed(LADDER_STAGES[: min(stage, 2) + 1])]
     return []
 

@@ -11,6 +11,18 @@ import random
 import re
 
 from trainer.analysis.labels import Move, TurnLabels
+from trainer.engine.facts import (
+    ENACTMENT_THRESHOLD,
+    MATCH_THRESHOLD,
+    META_THRESHOLD,
+    OPEN_PROMPT_THRESHOLD,
+    FactMatch,
+    enactment_score,
+    match_fact,
+    meta_score,
+    open_prompt_score,
+    question_sentences,
+)
 from trainer.engine.speakers import (
     NEGATIVE,
     Beat,
@@ -20,19 +32,8 @@ from trainer.engine.speakers import (
     primary_speakers,
     role_of,
 )
-from trainer.engine.facts import (
-    MATCH_THRESHOLD,
-    META_THRESHOLD,
-    OPEN_PROMPT_THRESHOLD,
-    FactMatch,
-    match_fact,
-    meta_score,
-    open_prompt_score,
-    question_sentences,
-)
 from trainer.engine.state import CoupleState, Flag, PartnerState
-from trainer.personas import LADDER_STAGES
-from trainer.personas import Couple, Effect, Partner
+from trainer.personas import LADDER_STAGES, Couple, Effect, Partner
 from trainer.personas.rules import Rules
 
 # "Say more about that": the partner keeps talking about what they just said, no new topic.
@@ -133,7 +134,10 @@ class Rulebook:
             return Decision([Beat(n, role_of(n, addressed), "off_frame", "reactions.off_frame")
                              for n in primary])
         hurts = moves & {Move.BLAME, Move.TAKE_SIDES, Move.SHAMING_SEX}
-        if Move.ENACTMENT in moves and not hurts and all(p.enactment for p in self.couple.partners):
+        asked_to_speak = Move.ENACTMENT in moves or (
+            not moves & {Move.EVOKE_NEED, Move.VALIDATE_PROTECTIVE} and len(addressed) == 1
+            and enactment_score(text, self.rules.enactment_prompts, names) >= ENACTMENT_THRESHOLD)
+        if asked_to_speak and not hurts and all(p.enactment for p in self.couple.partners):
             return self._enactment(state, labels, addressed, primary)
         events = self._events(state, labels, addressed, primary, follow_up=bool(_FOLLOW_UP.search(text)))
         outcomes = {name: self._apply_events(state, name, events[name]) for name in names}

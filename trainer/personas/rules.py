@@ -103,6 +103,7 @@ class Rules(_Strict):
     alliance: Alliance
     open_prompts: list[str] = Field(default_factory=list)  # overview questions, not fact questions
     meta_prompts: list[str] = Field(default_factory=list)  # talk outside the session frame
+    enactment_prompts: list[str] = Field(default_factory=list)  # "turn to her and tell her"
 
     def pace_for(self, difficulty: str) -> Pace:
         return self.pace.get(difficulty) or Pace(credits=[1, 1, 1], hesitant=0)

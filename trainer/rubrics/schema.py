@@ -40,7 +40,7 @@ class Rubric(BaseModel):
     criteria: list[Criterion] = Field(min_length=1)
 
     @model_validator(mode="after")
-    def _anchors_cover_scale(self) -> "Rubric":
+    def _anchors_cover_scale(self) -> Rubric:
         expected = set(range(self.scale.min, self.scale.max + 1))
         ids: set[str] = set()
         for index, criterion in enumerate(self.criteria):

@@ -7,6 +7,11 @@ heads are fitted on `corpus/train` by `scripts/train_analysis_heads.py` and
 shipped as small `.npz` files next to this module.
 """
 
-from trainer.analysis.learned.heads import CLIENT_HEAD_LABELS, THERAPIST_HEAD_LABELS, Heads, load_heads
+from trainer.analysis.learned.heads import (
+    CLIENT_HEAD_LABELS,
+    THERAPIST_HEAD_LABELS,
+    Heads,
+    load_heads,
+)
 
 __all__ = ["CLIENT_HEAD_LABELS", "THERAPIST_HEAD_LABELS", "Heads", "load_heads"]
