@@ -61,3 +61,35 @@ def keep_screenshot(path: Path) -> None:
     if folder:
         Path(folder).mkdir(parents=True, exist_ok=True)
         shutil.copy(path, Path(folder) / path.name)
+
+
+def shared_file(*parts: str) -> Path:
+    """A file of the shared folder the project was written beside (`../shared`): the source
+    articles, the clinical spec, the AnnoMI sessions. Looked for beside the project or one of its
+    parents, beside the repository a clone was made from, or at TRAINER_SHARED_DIR; returns the
+    first candidate that exists (else the plain `../shared` path, for the test's message)."""
+    root = Path(__file__).resolve().parents[1]
+    bases = [Path(os.environ["TRAINER_SHARED_DIR"])] if os.environ.get("TRAINER_SHARED_DIR") else []
+    bases += [ancestor / "shared" for ancestor in root.parents]
+    origin = _origin_path(root)
+    if origin is not None:
+        bases += [ancestor / "shared" for ancestor in origin.parents]
+    for base in bases:
+        candidate = base.joinpath(*parts)
+        if candidate.exists():
+            return candidate
+    return root.parent.joinpath("shared", *parts)
+
+
+def _origin_path(root: Path) -> Path | None:
+    """Where a clone came from, when that was a folder on this machine."""
+    import subprocess
+
+    try:
+        url = subprocess.run(["git", "-C", str(root), "config", "--get", "remote.origin.url"],
+                             capture_output=True, text=True, timeout=10, check=False).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return None
+    url = url.removeprefix("file://")
+    path = Path(url) if url and "://" not in url and ":" not in url.split("/")[0] else None
+    return path.resolve() if path is not None and path.exists() else None

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.conftest import skip_unless_available
+from tests.conftest import shared_file, skip_unless_available
 
-CSV = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "annomi" / "AnnoMI-simple.csv"
+CSV = shared_file("data", "annomi", "AnnoMI-simple.csv")
 
 
 def test_all_sessions_read_and_none_raise_the_sexual_cycle() -> None:

@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import skip_unless_available
+from tests.conftest import shared_file, skip_unless_available
 from trainer.errors import InputFileError
-from trainer.paths import PROJECT_ROOT, rubrics_dir
+from trainer.paths import rubrics_dir
 from trainer.rubrics import list_rubrics, load_rubric, load_rubric_file
 
-SPEC = PROJECT_ROOT.parent / "shared" / "spec" / "rubric.md"
+SPEC = shared_file("spec", "rubric.md")
 
 
 def test_reference_rubric_has_the_three_criteria_and_window() -> None:

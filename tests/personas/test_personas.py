@@ -9,14 +9,14 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import skip_unless_available
+from tests.conftest import shared_file, skip_unless_available
 from trainer.errors import InputFileError, TrainerError
 from trainer.paths import personas_dir
 from trainer.personas import LADDER_STAGES, list_couples, load_couple, load_couple_file
 from trainer.personas.rules import build_rules
 
 EXPECTED = {"marc-belinda", "tomas-amara", "dana-greg", "jen-rosa", "nadia-paul", "ruth-harold"}
-SEED_HOOK = Path(__file__).resolve().parents[3] / "shared" / "hooks" / "seed_overlap.py"
+SEED_HOOK = shared_file("hooks", "seed_overlap.py")
 
 
 def _marc_belinda() -> dict:
