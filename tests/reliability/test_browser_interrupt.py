@@ -124,9 +124,8 @@ def test_a_second_message_and_a_page_change_mid_stream_lose_nothing(browser, tmp
             for bubble, turn in zip(shown, turns, strict=True):
                 assert " ".join(turn.text.split()) in bubble
 
-            # 4. A reload shows exactly what is stored.
+            # 4. A reload shows exactly what is stored (the browser still knows who practises).
             page.reload()
-            sign_in(page, app.url)
             page.get_by_role("button", name="Resume").click()
             page.get_by_role("button", name="End session").wait_for(timeout=30_000)
             wait_idle(page)
