@@ -112,3 +112,26 @@ def test_sided_with_again_and_again_defends_the_partner() -> None:
         result = s.respond("Belinda, you're right, Marc should just listen to you.")
         kinds.append([p.reaction for p in result.plan.speakers if p.speaker == "Belinda"])
     assert any("defends_partner" in k for k in kinds[1:])
+
+
+def test_listener_lines_wait_for_what_they_refer_to() -> None:
+    """A line that presupposes a disclosure ("I didn't know you felt that") is never said before it."""
+    import random
+
+    from trainer.engine.plan import _choose
+    from trainer.engine.speakers import Beat
+
+    couple = load_couple("marc-belinda")
+    for listener in couple.partners:
+        other = couple.other(listener.name).name
+        gated = {line.text for line in listener.reactions.partner_softened.lines if line.requires}
+        assert gated, listener.name
+        for stage, allowed in ((0, False), (3, True)):
+            seen = set()
+            for seed in range(40):
+                s = start_session(couple, seed=seed)
+                s.state.partners[other].stage = stage
+                beat = Beat(listener.name, "witness", "partner_softened", "reactions.partner_softened")
+                _, _, line = _choose(couple, s.state, beat, random.Random(seed))
+                seen.add(line.text)
+            assert bool(seen & gated) is allowed, (listener.name, stage)
