@@ -121,13 +121,20 @@ def rubrics() -> list[Rubric]:
 
 
 def _warm() -> None:
-    """Import and validate one chart ahead of time: the first report then opens fast."""
+    """Import and validate one chart ahead of time (the first report then opens fast) and load the
+    sentence encoder the turn analysis uses (the first practice turn then answers at once)."""
     from trainer.practice.report import StatePoint
     from trainer.webapp.components.charts import state_chart
 
     chart = state_chart([StatePoint(1, "A", "openness", 1.0)], ["A"])
     if chart is not None:
         chart.to_dict()
+    try:
+        from trainer.encoder import get_encoder
+
+        get_encoder().encode(["warm up"])
+    except Exception:  # noqa: BLE001 - a missing model is reported where it is needed, as one line
+        pass
 
 
 @st.cache_resource(show_spinner=False)
