@@ -127,16 +127,16 @@ def rule_sex_of(labels: TurnLabels) -> Move | None:
 
 
 def _sex_tag_kept(rule: TurnLabels, kept: set[str]) -> bool:
-    rule_sex = next((str(m) for m in rule.moves if m in SEX_MOVES), None)
-    return rule_sex is not None and rule_sex in kept
+    rule_sex = rule_sex_of(rule)
+    return rule_sex is not None and str(rule_sex) in kept
 
 
 def _join_therapist(rule: TurnLabels, feats: TurnFeatures, text: str, names: tuple[str, ...],
                     history: History, mentions: bool) -> TurnLabels:
-    found = {str(m) for m in rule.moves} | ({"engage_sex"} if rule_sex_of(rule) in (Move.INVITE_SEX, Move.FOLLOW_UP_SEX) else set())
+    rule_sex = rule_sex_of(rule)
+    found = {str(m) for m in rule.moves} | ({"engage_sex"} if rule_sex in (Move.INVITE_SEX, Move.FOLLOW_UP_SEX) else set())
     d = _Decisions("therapist", feats, found)
     final: dict[str, float] = {}
-    rule_sex = next((m for m in rule.moves if m in SEX_MOVES), None)
     echo = rule_sex == Move.SIDELINE_SEX and any(c.label == "sex_echo" for c in rule.cues)
     if d.holds["shaming_sex"]:
         final["shaming_sex"] = d.best["shaming_sex"]
@@ -146,10 +146,9 @@ def _join_therapist(rule: TurnLabels, feats: TurnFeatures, text: str, names: tup
         else:
             chosen = Move.FOLLOW_UP_SEX if history.sex.active else Move.INVITE_SEX
         # Staying with the topic in words that never name it is a matter of continuity, which the
-        # rules judge (an answer picked up, "that", "go on"); the heads alone would carry any turn
-        # after an invitation along as a follow-up.
-        # An invitation in words the rules know for the physical bond is taken at the heads' word;
-        # one without any of them needs the heads to be nearly sure ("reach him" is not "touch").
+        # rules judge (an answer picked up, "that", "go on"): the heads alone would carry any turn
+        # after an invitation along as a follow-up. An invitation in words the rules know for the
+        # physical bond is taken at the heads' word; one without any needs the heads nearly sure.
         sure = d.best["engage_sex"] >= INVITE_WITHOUT_WORDS
         unworded_invite = chosen == Move.INVITE_SEX and not (mentions or rule_sex == Move.INVITE_SEX or sure)
         unworded_follow_up = chosen == Move.FOLLOW_UP_SEX and not (mentions or rule_sex == Move.FOLLOW_UP_SEX)
