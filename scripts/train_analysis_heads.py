@@ -27,7 +27,7 @@ import time
 import numpy as np
 from sklearn.model_selection import GroupKFold
 
-from trainer.analysis.combine import _hesitation_as_label, final_labels
+from trainer.analysis.combine import final_labels
 from trainer.analysis.history import History, advance
 from trainer.analysis.learned.features import client_features, therapist_features
 from trainer.analysis.learned.heads import (
@@ -61,7 +61,6 @@ def _rows(item: CorpusItem) -> tuple[np.ndarray, list[tuple[int, int]]]:
         labels, ends = final_labels(turns, j, names, history, learned=False)
         advance(history, turns[j].is_therapist, turns[j].speaker, turns[j].text, labels, ends)
     rule, f = rule_labels(turns, len(turns) - 1, names, history)
-    rule = _hesitation_as_label(rule)
     build = therapist_features if item.role == "therapist" else client_features
     feats = build(item.text, rule, f, history, names)
     return feats.matrix, [(s.start, s.end) for s in feats.spans]

@@ -52,7 +52,6 @@ def final_labels(turns: Sequence[Turn], index: int, names: tuple[str, ...], hist
                  learned: bool | None = None) -> tuple[TurnLabels, bool]:
     """The turn's labels, and whether a client turn ends on the sexual topic (for the history)."""
     rule, f = rule_labels(turns, index, names, history)
-    rule = _hesitation_as_label(rule)
     turn = turns[index]
     if learned is None:
         # The heads were fitted on couples' sessions; one-client counselling is outside what they
@@ -68,16 +67,6 @@ def final_labels(turns: Sequence[Turn], index: int, names: tuple[str, ...], hist
     feats = client_features(turn.text, rule, f, history, names)
     labels = _join_client(rule, feats, turn.text, history)
     return labels, labels.has(Disclosure.MENTIONS_SEX) and f.last_sentence_sexual
-
-
-def _hesitation_as_label(labels: TurnLabels) -> TurnLabels:
-    """The rules mark a hesitant reply as a rejection with a `hesitant` cue; the corpus has a label."""
-    if any(c.label == "hesitant" for c in labels.cues) and Disclosure.REJECTS_CONJECTURE in labels.disclosures:
-        labels.disclosures = [Disclosure.HESITANT if d == Disclosure.REJECTS_CONJECTURE else d for d in labels.disclosures]
-        labels.about[str(Disclosure.HESITANT)] = labels.about.pop(str(Disclosure.REJECTS_CONJECTURE), [])
-        labels.cues = [Cue(label=str(Disclosure.HESITANT), quote=c.quote, about=c.about)
-                       if c.label == str(Disclosure.REJECTS_CONJECTURE) else c for c in labels.cues]
-    return labels
 
 
 class _Decisions:

@@ -189,5 +189,7 @@ def _answer(b: _Builder, lex: Lexicon, turn: Turn, text: str, previous: Turn, na
         b.add(Disclosure.CONFIRMS_CONJECTURE, me, span)
         if evoke.need_conjecture and evoke.tentative:
             b.cue("confirms_need_conjecture", me, span)
-    elif kind in ("reject", "hesitant"):
-        b.add(Disclosure.REJECTS_CONJECTURE, me, span, cue="hesitant" if kind == "hesitant" else None)
+    elif kind == "hesitant":
+        b.add(Disclosure.HESITANT, me, span)  # a "maybe" is hesitation, not a clear no
+    elif kind == "reject":
+        b.add(Disclosure.REJECTS_CONJECTURE, me, span)

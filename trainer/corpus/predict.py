@@ -26,11 +26,7 @@ def item_transcript(item: CorpusItem) -> Transcript:
 
 def corpus_labels(labels: TurnLabels) -> frozenset[str]:
     """The analysis labels in the corpus's vocabulary."""
-    out = {str(m) for m in labels.moves} | {str(d) for d in labels.disclosures}
-    if any(c.label == "hesitant" for c in labels.cues):
-        out.discard("rejects_conjecture")
-        out.add("hesitant")
-    return frozenset(out)
+    return frozenset({str(m) for m in labels.moves} | {str(d) for d in labels.disclosures})
 
 
 def predict(item: CorpusItem) -> Prediction:

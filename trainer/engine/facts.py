@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from trainer.analysis.addressee import name_hits
+from trainer.analysis.learned.features import encoder_text
 from trainer.analysis.text import is_question, normalize, sentences
 from trainer.encoder import get_encoder
 from trainer.personas import Couple
@@ -24,7 +25,6 @@ MATCH_THRESHOLD = 0.55  # cosine; below it the sheet has no answer
 OPEN_PROMPT_THRESHOLD = 0.6
 ENACTMENT_THRESHOLD = 0.65
 META_THRESHOLD = 0.45  # meta prompts are far from any fact question (those score ~0.25-0.3)
-_NAMES_CACHE: dict[str, re.Pattern[str]] = {}
 
 
 @dataclass(frozen=True)
@@ -48,16 +48,6 @@ def _stems(text: str) -> set[str]:
     return {w[:5] for w in re.findall(r"[a-z]{4,}", text.lower()) if w not in _STOP}
 
 
-def _strip_names(text: str, names: tuple[str, ...]) -> str:
-    """Names carry no meaning for the match ("Rosa, how long..." asks how long): both partners
-    become one placeholder, which keeps the sentence whole ("What line of work is Alex in?")."""
-    key = "|".join(names)
-    rx = _NAMES_CACHE.get(key)
-    if rx is None:
-        rx = _NAMES_CACHE[key] = re.compile(r"\b(?:" + "|".join(re.escape(n) for n in names) + r")\b", re.IGNORECASE)
-    return rx.sub("Alex", text).strip() or text
-
-
 _INDEXES: dict[tuple[str, int], _Index] = {}
 
 
@@ -75,13 +65,13 @@ def _build_index(couple: Couple) -> _Index:
     for fact in couple.facts:
         for question in fact.questions:
             ids.append(fact.id)
-            texts.append(_strip_names(question, names))
+            texts.append(encoder_text(question, names))
     vectors = get_encoder().encode(texts) if texts else np.zeros((0, 384), dtype=np.float32)
     stems = {}
     for fact in couple.facts:
         words = " ".join([fact.id.replace("_", " "), fact.topic, *fact.questions,
                           *(a.text for lines in fact.answers.values() for a in lines)])
-        stems[fact.id] = frozenset(_stems(_strip_names(words, names)))
+        stems[fact.id] = frozenset(_stems(encoder_text(words, names)))
     return _Index(tuple(ids), vectors, stems)
 
 
@@ -103,7 +93,7 @@ def match_fact(couple: Couple, text: str, addressed: Sequence[str] = (), thresho
     index = _index(couple)
     if not len(index.fact_ids):
         return None
-    asked = [_strip_names(s, tuple(couple.names)) for s in question_sentences(text)][:3]
+    asked = [encoder_text(s, couple.names) for s in question_sentences(text)][:3]
     if not asked:
         return None
     scores = (get_encoder().encode(asked) @ index.vectors.T).max(axis=0)

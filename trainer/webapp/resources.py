@@ -133,8 +133,8 @@ def _warm() -> None:
         from trainer.encoder import get_encoder
 
         get_encoder().encode(["warm up"])
-    except Exception:  # noqa: BLE001 - a missing model is reported where it is needed, as one line
-        pass
+    except Exception as exc:  # noqa: BLE001 - a missing model is reported where it is needed, as one line
+        logging.getLogger(__name__).info("sentence encoder not warmed up: %s", exc)
 
 
 @st.cache_resource(show_spinner=False)
