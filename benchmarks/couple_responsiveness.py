@@ -93,9 +93,11 @@ STYLES: dict[str, list[str]] = {
 }
 
 
-def load_items() -> list[tuple[str, dict]]:
+def load_items(only: list[str] | None = None) -> list[tuple[str, dict]]:
     items = []
     for path in sorted(ITEMS.glob("*.yaml")):
+        if only and not any(path.stem.startswith(prefix) for prefix in only):
+            continue
         for item in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
             items.append((path.stem, item))
     return items
@@ -145,10 +147,10 @@ def play_item(item: dict, seed: int):
     return session.respond(item["say"])
 
 
-def part_items(seeds: list[int], verbose: bool) -> None:
+def part_items(seeds: list[int], verbose: bool, only: list[str] | None = None) -> None:
     by_kind: dict[str, list[bool]] = defaultdict(list)
     by_file: dict[str, list[bool]] = defaultdict(list)
-    for source, item in load_items():
+    for source, item in load_items(only):
         for seed in seeds:
             result = play_item(item, seed)
             ok = responsive(item, result)
@@ -200,9 +202,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     parser.add_argument("--verbose", action="store_true")
+    parser.add_argument("--only", nargs="+", metavar="FILE", help="item files whose name starts so (own, dev, blind)")
+    parser.add_argument("--items-only", action="store_true", help="skip the trainee-style sessions")
     args = parser.parse_args()
-    part_items(args.seeds, args.verbose)
-    part_styles(args.seeds)
+    part_items(args.seeds, args.verbose, args.only)
+    if not args.items_only:
+        part_styles(args.seeds)
     return 0
 
 

@@ -21,8 +21,10 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import pickle
 import sys
 import time
+from pathlib import Path
 
 import numpy as np
 from sklearn.model_selection import GroupKFold
@@ -37,7 +39,7 @@ from trainer.analysis.learned.heads import (
     Heads,
 )
 from trainer.analysis.rules import rule_labels
-from trainer.corpus import CORPUS_DIR, load_items
+from trainer.corpus import CORPUS_DIR, GROUPS, load_items
 from trainer.corpus.predict import item_transcript
 from trainer.corpus.schema import CorpusItem
 
@@ -50,6 +52,41 @@ LEARNING_RATE = 1e-3
 MEMBERS = 3  # networks averaged in the shipped heads
 PROBE_WEIGHT = 4.0  # the regression probes state the rubric's boundaries; they weigh more than one item
 ALIASES = {"invite_sex": "engage_sex", "follow_up_sex": "engage_sex"}
+CACHE_PATH = Path("var/train_features.pkl")  # sentence rows per item, keyed by the item's content
+
+
+def _item_key(item: CorpusItem) -> str:
+    return hashlib.sha256(item.model_dump_json().encode("utf-8")).hexdigest()
+
+
+class FeatureCache:
+    """Rows of every item already read (the rules and the encoder are the slow part of a fit);
+    an edited item has a new key, so stale rows are never used."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self.rows: dict[str, tuple[np.ndarray, list[tuple[int, int]]]] = {}
+        if path and path.exists():
+            self.rows = pickle.loads(path.read_bytes())
+        self.dirty = False
+
+    def get(self, item: CorpusItem) -> tuple[np.ndarray, list[tuple[int, int]]]:
+        key = _item_key(item)
+        if key not in self.rows:
+            self.rows[key] = _rows(item)
+            self.dirty = True
+        return self.rows[key]
+
+    def save(self) -> None:
+        if self.path and self.dirty:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.path.write_bytes(pickle.dumps(self.rows))
+
+
+def writer_of(item: CorpusItem) -> str:
+    """The writer an item comes from (the id's prefix): folds that leave whole writers out
+    measure what a new writer's phrasing meets, not a neighbour of the same author."""
+    return item.id.split("-", 1)[0]
 
 
 def _rows(item: CorpusItem) -> tuple[np.ndarray, list[tuple[int, int]]]:
@@ -160,10 +197,11 @@ def _best_threshold(scores: np.ndarray, truth: np.ndarray) -> tuple[float, float
 
 
 def train(role: str, labels: tuple[str, ...], items: list[CorpusItem], folds: int,
-          members: int = MEMBERS) -> tuple[Heads | None, dict]:
+          members: int = MEMBERS, cache: FeatureCache | None = None) -> tuple[Heads | None, dict]:
+    cache = cache or FeatureCache(None)
     xs, ys, groups, weights = [], [], [], []
     for n, item in enumerate(items):
-        x, spans = _rows(item)
+        x, spans = cache.get(item)
         xs.append(x)
         ys.append(_targets(item, spans, labels))
         groups.extend([n] * len(spans))
@@ -172,11 +210,13 @@ def train(role: str, labels: tuple[str, ...], items: list[CorpusItem], folds: in
     x = np.vstack(xs).astype(np.float32)
     y = np.vstack(ys)
     groups_arr = np.array(groups)
+    writers = sorted({writer_of(item) for item in items})
+    fold_groups = np.array([writers.index(writer_of(items[g])) for g in groups_arr])
     mean = x.mean(axis=0)
     scale = np.maximum(x.std(axis=0), 1e-3)
     z = ((x - mean) / scale).astype(np.float32)
     oof = np.zeros(y.shape, dtype=np.float32)
-    for fold, (train_idx, test_idx) in enumerate(GroupKFold(n_splits=folds).split(z, groups=groups_arr)):
+    for fold, (train_idx, test_idx) in enumerate(GroupKFold(n_splits=folds).split(z, groups=fold_groups)):
         oof[test_idx] = _predict(_fit(z[train_idx], y[train_idx], seed=fold, row_weight=row_weight[train_idx]), z[test_idx])
     per_turn = np.zeros((len(items), len(labels)), dtype=np.float32)
     np.maximum.at(per_turn, groups_arr, oof)
@@ -190,6 +230,10 @@ def train(role: str, labels: tuple[str, ...], items: list[CorpusItem], folds: in
         report[label] = {"threshold": round(threshold, 3), "oof_f1": round(f1, 3), "positives": int(truth.sum())}
         print(f"  {role:9} {label:26} positives {int(truth.sum()):4d}  threshold {threshold:.3f}  "
               f"out-of-fold F1 {f1:.3f}", flush=True)
+    for group, members_of_group in GROUPS.items():
+        scores = [report[ALIASES.get(x, x)]["oof_f1"] for x in members_of_group if ALIASES.get(x, x) in report]
+        if scores:
+            print(f"  {role:9} group {group:32} mean out-of-fold F1 {np.mean(scores):.3f}", flush=True)
     if not members:
         return None, report
     fitted = [_fit(z, y, seed=100 + m, row_weight=row_weight) for m in range(members)]
@@ -208,6 +252,7 @@ def main() -> int:
     parser.add_argument("--dry-run", action="store_true", help="report out-of-fold figures, write nothing")
     parser.add_argument("--files", default="*.jsonl", help="only the training files matching this pattern")
     parser.add_argument("--exclude", nargs="*", default=[], help="leave out files matching these patterns")
+    parser.add_argument("--no-cache", action="store_true", help=f"recompute every row (cache: {CACHE_PATH})")
     args = parser.parse_args()
     HIDDEN, EPOCHS, DROPOUT = args.hidden, args.epochs, args.dropout
     paths = sorted(p for p in (CORPUS_DIR / "train").glob(args.files)
@@ -217,6 +262,7 @@ def main() -> int:
     for path in paths:
         digest.update(path.read_bytes())
     started = time.perf_counter()
+    cache = FeatureCache(None if args.no_cache else CACHE_PATH)
     info: dict = {"corpus_sha256": digest.hexdigest(), "items": len(items)}
     info["settings"] = {"hidden": HIDDEN, "epochs": EPOCHS, "dropout": DROPOUT, "members": MEMBERS, "folds": args.folds}
     for role, labels in (("therapist", THERAPIST_HEAD_LABELS), ("client", CLIENT_HEAD_LABELS)):
@@ -224,7 +270,9 @@ def main() -> int:
             continue
         chosen = [i for i in items if i.role == role]
         print(f"{role}: {len(chosen)} items", flush=True)
-        heads, report = train(role, labels, chosen, args.folds, members=0 if args.dry_run else MEMBERS)
+        heads, report = train(role, labels, chosen, args.folds, members=0 if args.dry_run else MEMBERS,
+                              cache=cache)
+        cache.save()
         info[role] = report
         if not args.dry_run:
             heads.save(HEADS_DIR / f"{role}_heads.npz")

@@ -19,7 +19,7 @@ _BOTH = re.compile(
     re.IGNORECASE,
 )
 # Forms that address both partners as the ones spoken to (not "give up on the two of you").
-_BOTH_ADDRESS = re.compile(
+BOTH_ADDRESS = re.compile(
     r"(?:^|[.!?,:;]\s*|\b(?:and|so|now|okay|well)\s+)(?:you both|both of you|each of you|you two|the two of you|either of you)\b"
     r"|\b(?:you both|you two|you each|you guys|both of you|each of you)\b(?! (?:as|for|and)\b)"
     r"|\b(?:with|for|from|ask|asking|hear from|like) (?:you both|both of you|each of you|the two of you|you two)\b",
@@ -52,6 +52,18 @@ def _name_rx(names: tuple[str, ...]) -> re.Pattern[str] | None:
     return re.compile(r"\b(" + "|".join(parts) + r")\b")
 
 
+# A short setting phrase between a leading name and the question: "Greg, on weekdays, how...".
+_LEADING_PHRASE = re.compile(
+    r"(?:on|in|at|for|about|during|when|with|before|after|since|now|then|just|honestly|quickly|thinking)\b[^.!?,]{0,60},\s*"
+    r"(?:how|what|whats|what's|when|where|who|why|which|do|does|did|is|are|can|could|would|tell|talk|walk)\b",
+    re.IGNORECASE)
+# A word that makes a closing name its object: "apart from Jen?", "what do you say to Paul?".
+_OBJECT_BEFORE = re.compile(r"\b(?:from|to|with|about|for|at|of|than|like|without|and|or|by|toward|towards|"
+                            r"tell|told|ask|asked|love|loves|leave|left)\s*$", re.IGNORECASE)
+# Phrases that hand the floor to a named partner: "I'd like to hear from Greg first".
+_FLOOR_TO = re.compile(r"\b(?:hear from|start with|begin with|come to|over to|go to|turn to you,)\s*$", re.IGNORECASE)
+
+
 def _canonical(found: str, clients: Sequence[str]) -> str:
     return next((c for c in clients if c.lower() == found.lower()), found)
 
@@ -61,11 +73,13 @@ def _spoken_to(text: str, before: str, after: str) -> bool:
     follows is a question word, a pronoun or an imperative; at the end, when it closes the turn."""
     opens = not before or before[-1] in ".!?\"'(:;" or re.search(rf"(?:^|[.!?,]\s*){_LEADS}\s*$", before, re.IGNORECASE)
     if opens and after and after[:1].isalpha():
-        if _VOCATIVE_NEXT.match(after):
+        if _VOCATIVE_NEXT.match(after) or _LEADING_PHRASE.match(after):  # "Greg on weekdays, how does..."
             return True
         rest = re.split(r"[.!?]", after, maxsplit=1)[0]
         return bool(_SECOND.search(rest)) and not _THIRD_PERSON_NEXT.match(after)
     closes = not after.strip(" ?!.\u2026") and bool(before) and before[-1].isalnum()
+    if closes and _OBJECT_BEFORE.search(before):
+        return False  # "who's in the house, apart from Jen?": Jen is talked about
     if closes:
         sentence = re.split(r"[.!?]\s", before)[-1]
         return bool(_SECOND.search(sentence)) or after.strip().startswith("?")
@@ -100,11 +114,13 @@ def addressed_partners(text: str, clients: Sequence[str], previous_speaker: str 
         return []
     hits = name_hits(text, clients)
     vocatives = [(name, start) for name, start, _, voc in hits if voc]
+    vocatives += [(name, start) for name, start, _, voc in hits
+                  if not voc and _FLOOR_TO.search(text[:start]) and not re.match(r"\s*and tell", text[start + len(name):])]
     if vocatives:
         asked = {name for name, start in vocatives if _in_question(text, start)}
         chosen = asked or {name for name, _ in vocatives}
         return [c for c in clients if c in chosen]
-    if _BOTH_ADDRESS.search(text):
+    if BOTH_ADDRESS.search(text):
         return clients
     named = {name for name, _, _, _ in hits}
     if named and _SECOND.search(text):
@@ -129,7 +145,7 @@ def sentence_addressee(text: str, start: int, end: int, clients: Sequence[str], 
     inside = [name for name, s in hits if s >= start]
     if inside:
         return [c for c in clients if c in inside]
-    if _BOTH_ADDRESS.search(text[start:end]):
+    if BOTH_ADDRESS.search(text[start:end]):
         return list(clients)
     if hits:
         return [hits[-1][0]]

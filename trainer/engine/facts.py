@@ -1,15 +1,20 @@
 """Which fact of the couple's sheet a content question asks about, by meaning.
 
-Each fact's example questions and topic are embedded once per couple; a
-therapist sentence is matched to the closest fact by cosine similarity of
-sentence embeddings (the same encoder as the turn analysis), so a question in
-words the sheet never used still finds its fact. Below the threshold the
-question is one the sheet cannot answer, and the partner says so in character.
+Each fact's example questions, its topic and its answers are embedded once per
+couple; what the therapist asks (each asking sentence, and the whole turn, since
+"What happened there?" leans on the sentence before it) is matched to the
+closest fact by cosine similarity of sentence embeddings (the same encoder as
+the turn analysis), so a question in words the sheet never used still finds its
+fact. Words the question shares with a fact (a name, a place, "Miso") add a
+little. Below the threshold the question is one the sheet cannot answer, and the
+partner says so in character.
 """
 
 from __future__ import annotations
 
+import math
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -21,10 +26,13 @@ from trainer.analysis.text import is_question, normalize, sentences
 from trainer.encoder import get_encoder
 from trainer.personas import Couple
 
-MATCH_THRESHOLD = 0.55  # cosine; below it the sheet has no answer
+MATCH_THRESHOLD = 0.55  # cosine plus the lexical bonus; below it the sheet has no answer
+MIN_MEANING = 0.52  # and the cosine alone must reach this (a guess from shared words is no answer)
+TOPIC_OFFSET = -0.05  # a topic line is short and general: it counts a little less than a question
 OPEN_PROMPT_THRESHOLD = 0.6
 ENACTMENT_THRESHOLD = 0.65
-META_THRESHOLD = 0.45  # meta prompts are far from any fact question (those score ~0.25-0.3)
+META_THRESHOLD = 0.4  # meta prompts are far from any fact question or clinical line (those score ~0.2-0.3)
+DEEPEN_THRESHOLD = 0.6
 
 
 @dataclass(frozen=True)
@@ -36,12 +44,21 @@ class FactMatch:
 @dataclass(frozen=True)
 class _Index:
     fact_ids: tuple[str, ...]
-    vectors: np.ndarray  # (n_questions, 384)
+    vectors: np.ndarray  # (n_lines, 384): every question, the topic and every answer of each fact
+    offsets: np.ndarray  # (n_lines,): added to a line's cosine
     stems: dict[str, frozenset[str]]  # fact id -> content-word stems of its id, topic, questions, answers
+    rarity: dict[str, float]  # stem -> 1 when one fact uses it, 0 when every fact does
 
 
 _STOP = frozenset(["about", "after", "again", "also", "been", "being", "both", "could", "does", "doing", "down", "from", "have", "having", "here", "into", "just", "like", "make", "more", "most", "much", "only", "other", "over", "really", "said", "same", "should", "some", "such", "than", "that", "their", "them", "then", "there", "these", "they", "thing", "things", "this", "those", "very", "want", "well", "were", "what", "when", "where", "which", "while", "with", "would", "your", "yours", "know", "think", "feel", "going", "come", "came", "tell", "does", "didn't", "don't", "alex"])
-LEXICAL_BONUS = 0.05  # per shared content word (at most two): "holiday" finds the holidays fact
+LEXICAL_BONUS = 0.12  # per shared content word (at most three, weighed by rarity): "Miso" finds the pets fact
+LEXICAL_MAX_WORDS = 3
+# Requests that ask for facts without a question mark: "walk me through Sunday", "tell me about the kids".
+_REQUEST = re.compile(r"^\W*(?:\w+,?\s+)?(?:(?:can|could|would|will) you\s+)?(?:please\s+)?"
+                      r"(?:tell me|walk me|talk me|take me|paint me|fill me|describe|explain|help me understand|"
+                      r"give me|run me|share|i'?d (?:like|love) to (?:hear|know|understand)|i'?m curious|"
+                      r"i wonder(?:ed)? (?:what|how|when|where|who|if)|i'?d like a picture|i'?d love a picture)\b",
+                      re.IGNORECASE)
 
 
 def _stems(text: str) -> set[str]:
@@ -62,23 +79,55 @@ def _build_index(couple: Couple) -> _Index:
     ids: list[str] = []
     texts: list[str] = []
     names = tuple(couple.names)
+    offsets: list[float] = []
     for fact in couple.facts:
-        for question in fact.questions:
+        lines = [(q, 0.0) for q in fact.questions] + [(fact.topic, TOPIC_OFFSET)]
+        lines += [(a.text, 0.0) for answers in fact.answers.values() for a in answers]
+        for line, offset in lines:
             ids.append(fact.id)
-            texts.append(encoder_text(question, names))
+            texts.append(_matching_text(line, names))
+            offsets.append(offset)
     vectors = get_encoder().encode(texts) if texts else np.zeros((0, 384), dtype=np.float32)
     stems = {}
     for fact in couple.facts:
         words = " ".join([fact.id.replace("_", " "), fact.topic, *fact.questions,
                           *(a.text for lines in fact.answers.values() for a in lines)])
         stems[fact.id] = frozenset(_stems(encoder_text(words, names)))
-    return _Index(tuple(ids), vectors, stems)
+    counts: dict[str, int] = {}
+    for words in stems.values():
+        for word in words:
+            counts[word] = counts.get(word, 0) + 1
+    n = max(len(stems), 2)
+    rarity = {word: math.log(n / c) / math.log(n) for word, c in counts.items()}
+    return _Index(tuple(ids), vectors, np.array(offsets, dtype=np.float32), stems, rarity)
+
+
+def _matching_text(text: str, names: Sequence[str]) -> str:
+    """The words that say what is asked: a name spoken to ("Rosa, ...", "..., Harold?") says who
+    answers, not what about, so it is dropped before the encoder reads the sentence."""
+    for name in names:
+        n = re.escape(name)
+        text = re.sub(rf"^\W*{n}\b[,:]?\s*", "", text, flags=re.IGNORECASE)
+        text = re.sub(rf",?\s*\b{n}\s*(?=[?.!]*\s*$)", "", text, flags=re.IGNORECASE)
+    return encoder_text(text, names)
 
 
 def question_sentences(text: str) -> list[str]:
-    """The sentences of a therapist turn that ask something (the last one first)."""
+    """The sentences of a therapist turn that ask something (the last one first): questions,
+    and requests for an account ("Walk me through last Tuesday.")."""
     spans = sentences(normalize(text))
-    return list(reversed([s.text for s in spans if is_question(s.text)]))
+    return list(reversed([s.text for s in spans if is_question(s.text) or _REQUEST.search(s.text)]))
+
+
+def _queries(text: str) -> list[str]:
+    """What is matched against the sheet: the asking sentences, and the whole turn when it has
+    more than one sentence (the question may lean on what was said before it)."""
+    # A question typed without its "?" ("dana whats ur job") reads to the encoder as a statement.
+    asked = [q if q.rstrip().endswith("?") or not is_question(q) else q.rstrip(" .!") + "?"
+             for q in question_sentences(text)[:3]]
+    if asked and len(sentences(normalize(text))) > 1:
+        asked.append(normalize(text))
+    return asked
 
 
 def match_fact(couple: Couple, text: str, addressed: Sequence[str] = (), threshold: float = MATCH_THRESHOLD,
@@ -93,44 +142,49 @@ def match_fact(couple: Couple, text: str, addressed: Sequence[str] = (), thresho
     index = _index(couple)
     if not len(index.fact_ids):
         return None
-    asked = [encoder_text(s, couple.names) for s in question_sentences(text)][:3]
+    asked = [_matching_text(s, couple.names) for s in _queries(text)]
     if not asked:
         return None
-    scores = (get_encoder().encode(asked) @ index.vectors.T).max(axis=0)
-    per_fact: dict[str, float] = {}
+    scores = (get_encoder().encode(asked) @ index.vectors.T).max(axis=0) + index.offsets
+    meaning: dict[str, float] = {}
     for fact_id, score in zip(index.fact_ids, scores.tolist(), strict=True):
-        per_fact[fact_id] = max(per_fact.get(fact_id, -1.0), score)
+        meaning[fact_id] = max(meaning.get(fact_id, -1.0), score)
     words = set().union(*(_stems(a) for a in asked))
-    for fact_id in per_fact:
-        per_fact[fact_id] += LEXICAL_BONUS * min(2, len(words & index.stems[fact_id]))
+    per_fact = {}
+    for fact_id, score in meaning.items():
+        shared = sorted((index.rarity.get(w, 0.0) for w in words & index.stems[fact_id]), reverse=True)
+        per_fact[fact_id] = score + LEXICAL_BONUS * sum(shared[:LEXICAL_MAX_WORDS])
     best_id = max(per_fact, key=per_fact.__getitem__)
     best = per_fact[best_id]
-    if best < threshold:
-        return None
+    if best < threshold or meaning[best_id] < min(threshold, MIN_MEANING):
+        return None  # shared words alone do not make "what's your favourite film?" a fact question
     if len(addressed) == 1:
-        who = addressed[0].lower()
-        close = [f for f, v in per_fact.items() if v >= best - margin and _about(couple, f, who)]
-        if close:
-            best_id = max(close, key=per_fact.__getitem__)
-        else:
-            best_id = _mirror(couple, best_id, who)
-    return FactMatch(best_id, per_fact[best_id])
+        who = _id_word(addressed[0])
+        other = next((_id_word(n) for n in couple.names if _id_word(n) != who), "")
+        if other in best_id.split("_"):  # names are made uniform for the encoder: "Marc's job" asked of Belinda
+            mirrored = _mirror(couple, best_id, who)
+            close = [f for f, v in per_fact.items() if v >= best - margin and who in f.split("_")]
+            if mirrored != best_id:
+                best_id = mirrored
+            elif close:
+                best_id = max(close, key=per_fact.__getitem__)
+    return FactMatch(best_id, max(per_fact[best_id], best))
+
+
+def _id_word(name: str) -> str:
+    """A name as fact ids spell it: "Tomás" -> "tomas"."""
+    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii").lower()
 
 
 def _mirror(couple: Couple, fact_id: str, who: str) -> str:
     """`marc_job` asked of Belinda is `belinda_job`, when the sheet has it."""
-    other = next((n.lower() for n in couple.names if n.lower() != who), "")
+    other = next((_id_word(n) for n in couple.names if _id_word(n) != who), "")
     parts = fact_id.split("_")
     if other and other in parts:
         mirrored = "_".join(who if p == other else p for p in parts)
         if any(f.id == mirrored for f in couple.facts):
             return mirrored
     return fact_id
-
-
-def _about(couple: Couple, fact_id: str, who: str) -> bool:
-    fact = couple.fact(fact_id)
-    return who in fact.id.split("_") or any(who in q.lower() for q in fact.questions)
 
 
 def open_prompt_score(text: str, prompts: Sequence[str]) -> float:
@@ -146,6 +200,30 @@ def enactment_score(text: str, prompts: Sequence[str], names: Sequence[str] = ()
         said = [re.sub(rf"\b{re.escape(name)}\b,?", "her", re.sub(rf"^\W*{re.escape(name)}\b[,:]?\s*", "", x, flags=re.IGNORECASE),
                        flags=re.IGNORECASE) for x in said]
     return _closest(said, prompts)
+
+
+_TO_NAME = r"(?:to|tell|telling|ask|asking|at|towards|show|let)\s+{name}\b"
+
+
+def enactment_listeners(text: str, names: Sequence[str]) -> list[str]:
+    """Partners named as the one to be spoken to ("say that to Ruth", "tell Paul what...")."""
+    return [n for n in names if re.search(_TO_NAME.format(name=re.escape(n)), text, re.IGNORECASE)]
+
+
+# A request to one partner to speak to the other: "can you say to Belinda...", "turn to him and tell him".
+_ASK_TO_SPEAK = r"(?:(?:can|could|would|will) you\s+(?:please\s+|maybe\s+|just\s+)?|(?:^|[,.;:]\s*|\bnow\s+|\bplease\s+|\btry\s+)(?:and\s+)?)" \
+                r"(?:turn to|say (?:that |this |it |those words )?(?:again )?to|tell|speak to|talk to|look at|share (?:that|this|it) with)\s+"
+
+
+def asks_partner_to_speak(text: str, names: Sequence[str]) -> bool:
+    """The turn asks one partner to say something to the other (by name or as him/her/them)."""
+    partners = "|".join([re.escape(n) for n in names] + ["him", "her", "them", "your (?:wife|husband|partner)"])
+    return bool(re.search(_ASK_TO_SPEAK + rf"(?:{partners})\b", text, re.IGNORECASE))
+
+
+def deepen_score(text: str, prompts: Sequence[str]) -> float:
+    """How much the turn's question reads as "stay with that, what's underneath" (cosine)."""
+    return _closest(question_sentences(text)[:2], prompts)
 
 
 def meta_score(text: str, prompts: Sequence[str]) -> float:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 import re
 
+from trainer.analysis.addressee import BOTH_ADDRESS, name_hits
 from trainer.analysis.labels import Move, TurnLabels
 from trainer.engine.facts import (
     ENACTMENT_THRESHOLD,
@@ -17,6 +18,10 @@ from trainer.engine.facts import (
     META_THRESHOLD,
     OPEN_PROMPT_THRESHOLD,
     FactMatch,
+    DEEPEN_THRESHOLD,
+    asks_partner_to_speak,
+    deepen_score,
+    enactment_listeners,
     enactment_score,
     match_fact,
     meta_score,
@@ -41,6 +46,11 @@ _FOLLOW_UP = re.compile(r"\b(?:say (?:a bit |a little )?more|tell me more|more a
                         r"what(?:'s| is| was) (?:that|it|this) like|go on|keep going|what do you mean|how so)\b",
                         re.IGNORECASE)
 
+# Moves that keep the floor with whoever was answering when the turn names nobody ("and underneath
+# that?"); a move about a partner (validation, blame) goes where the analysis says.
+FLOOR_MOVES = {Move.EVOKE_NEED, Move.CONTENT_QUESTION, Move.GENERIC_EMPATHY, Move.INVITE_SEX, Move.FOLLOW_UP_SEX,
+               Move.ENACTMENT}
+
 # Moves that leave a question to be answered plainly (no therapeutic move to react to).
 PLAIN_MOVES = {Move.CONTENT_QUESTION, Move.GENERIC_EMPATHY}
 
@@ -59,13 +69,25 @@ class Rulebook:
         self.pace = rules.pace_for(couple.difficulty)
         self._rng = random.Random(0)
 
+    def asks_for_facts(self, labels: TurnLabels, text: str, any_question: bool = False) -> bool:
+        """A content question, or a question the analysis left unlabelled in a turn that makes
+        no other move: either is answered from the sheet (or honestly not known)."""
+        plain_question = not (set(labels.moves) - PLAIN_MOVES) and bool(any_question or question_sentences(text))
+        return bool(self.couple.facts) and (Move.CONTENT_QUESTION in labels.moves or plain_question)
+
     def asks_fact(self, labels: TurnLabels, text: str, any_question: bool = False) -> FactMatch | None:
-        """The fact of the couple's sheet a content question asks about, if any. A question the
-        analysis left unlabelled counts too when the turn makes no other move."""
-        plain_question = not (set(labels.moves) - PLAIN_MOVES) and (any_question or question_sentences(text))
-        if not (Move.CONTENT_QUESTION in labels.moves or plain_question) or not self.couple.facts:
+        """The fact of the couple's sheet a content question asks about, if any; an overview
+        question ("what brings you in?") is answered by the couple's general lines instead."""
+        if not self.asks_for_facts(labels, text, any_question):
             return None
-        return match_fact(self.couple, text, [n for n in labels.addressed if n in self.couple.names])
+        match = match_fact(self.couple, text, [n for n in labels.addressed if n in self.couple.names])
+        if match is not None and self.is_overview(text, match):
+            return None
+        return match
+
+    def is_overview(self, text: str, match: FactMatch | None) -> bool:
+        overview = open_prompt_score(text, self.rules.open_prompts)
+        return overview >= OPEN_PROMPT_THRESHOLD and (match is None or overview >= match.score)
 
     # -- effects --------------------------------------------------------------
 
@@ -125,6 +147,13 @@ class Rulebook:
         for ps in state.partners.values():
             ps.hesitating = False
         addressed = [n for n in labels.addressed if n in names]
+        follow_up = bool(_FOLLOW_UP.search(text))
+        if (addressed == [state.last_speaker] and state.last_answered_by in names
+                and state.last_answered_by != state.last_speaker and moves <= FLOOR_MOVES
+                and not name_hits(text, names) and not BOTH_ADDRESS.search(text)):
+            # A turn with no name ("and underneath that?") is for whoever was answering; the other
+            # partner's aside or interruption does not take the floor.
+            addressed = [state.last_answered_by]
         primary = primary_speakers(self.couple, state, labels, addressed, rng)
         if Move.ABUSE in moves:
             return self._abuse(state, labels, text, turn_index, addressed)
@@ -134,12 +163,12 @@ class Rulebook:
             return Decision([Beat(n, role_of(n, addressed), "off_frame", "reactions.off_frame")
                              for n in primary])
         hurts = moves & {Move.BLAME, Move.TAKE_SIDES, Move.SHAMING_SEX}
-        asked_to_speak = Move.ENACTMENT in moves or (
-            not moves & {Move.EVOKE_NEED, Move.VALIDATE_PROTECTIVE} and len(addressed) == 1
-            and enactment_score(text, self.rules.enactment_prompts, names) >= ENACTMENT_THRESHOLD)
+        asked_to_speak = Move.ENACTMENT in moves or asks_partner_to_speak(text, names) or (
+            len(addressed) <= 1 and enactment_score(text, self.rules.enactment_prompts, names) >= (
+                ENACTMENT_THRESHOLD + (0.1 if moves & {Move.EVOKE_NEED, Move.VALIDATE_PROTECTIVE} else 0.0)))
         if asked_to_speak and not hurts and all(p.enactment for p in self.couple.partners):
-            return self._enactment(state, labels, addressed, primary)
-        events = self._events(state, labels, addressed, primary, follow_up=bool(_FOLLOW_UP.search(text)))
+            return self._enactment(state, labels, text, addressed, primary)
+        events = self._events(state, labels, addressed, primary, follow_up=follow_up)
         outcomes = {name: self._apply_events(state, name, events[name]) for name in names}
         self._couple_across(state, outcomes)
         beats = all_beats(self.couple, self.rules, state, outcomes, primary, addressed, rng)
@@ -160,13 +189,13 @@ class Rulebook:
                       primary: list[str]) -> list[Beat]:
         """A content question is answered from the fact sheet (or honestly not known), in the
         voice of the partner's current state: curt when defended."""
-        match = self.asks_fact(labels, text)
-        if match is None and Move.CONTENT_QUESTION not in labels.moves:
+        if not self.asks_for_facts(labels, text) or _FOLLOW_UP.search(text):
             return beats
-        if not self.couple.facts or _FOLLOW_UP.search(text):
-            return beats
-        overview = open_prompt_score(text, self.rules.open_prompts)
-        if overview >= OPEN_PROMPT_THRESHOLD and (match is None or overview >= match.score):
+        if Move.CONTENT_QUESTION not in labels.moves and (
+                deepen_score(text, self.rules.deepen_prompts) >= DEEPEN_THRESHOLD):
+            return beats  # "what's underneath that?": the partner stays with it, at their layer
+        match = match_fact(self.couple, text, [n for n in labels.addressed if n in self.couple.names])
+        if self.is_overview(text, match):
             return beats  # an overview question: the general surface lines answer it
         out = []
         for beat in beats:
@@ -188,10 +217,15 @@ class Rulebook:
                 out.append(beat)
         return out
 
-    def _enactment(self, state: CoupleState, labels: TurnLabels, addressed: list[str], primary: list[str]) -> Decision:
+    def _enactment(self, state: CoupleState, labels: TurnLabels, text: str, addressed: list[str],
+                   primary: list[str]) -> Decision:
         """ "Turn to her and tell her": the asked partner speaks to the other at their layer
-        (or declines when defended or not trusting the therapist); the other answers them."""
+        (or declines when defended or not trusting the therapist); the other answers them.
+        "Say that to Ruth" names the listener, so the speaker is the other partner."""
+        listeners = enactment_listeners(text, self.couple.names)
         speaker = (addressed or primary)[0]
+        if speaker in listeners and len(listeners) == 1:
+            speaker = self.couple.other(speaker).name
         listener = self.couple.other(speaker).name
         ps = state.partners[speaker]
         refuses = ps.defensiveness >= self.rules.enactment_refuse_at or ps.alliance < self.rules.alliance.min_for_enactment

@@ -130,6 +130,8 @@ class Session:
             plan = build_plan(self.couple, self.state, self._turns, self.rules, decision.beats, text)
         replies, notice = self._render(plan)
         self._record(replies)
+        if replies:
+            self.state.last_answered_by = replies[0].speaker
         return TurnResult(labels=labels, replies=replies, state=self.state.model_copy(deep=True),
                           flags=flags, render_notice=notice, plan=plan)
 

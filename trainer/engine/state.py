@@ -67,6 +67,7 @@ class CoupleState(BaseModel):
     therapist_turns: int = 0
     opened: bool = False  # the couple's opening lines have been said
     last_speaker: str | None = None
+    last_answered_by: str | None = None  # who answered the previous therapist turn first ("say more" goes to them)
     partners: dict[str, PartnerState]
     flags: list[Flag] = Field(default_factory=list)
     sex_discussed: bool = False  # the therapist has opened the sexual topic (listener lines may refer to it)
