@@ -44,6 +44,14 @@ STYLES: dict[str, list[str]] = {
         "{A}, what would it mean to you if {B} really wanted you close?",
         "{B}, what's the fear underneath all that pushing?",
         "{A}, could you turn to {B} and tell them that?",
+        "{B}, what was it like to hear that from {A}?",
+        "{A}, it makes sense you'd protect yourself; going quiet has kept you safe.",
+        "{B}, your pushing is your way of trying to reach {A}; of course you keep trying.",
+        "{A}, what are you most afraid would happen if you let {B} see that?",
+        "{B}, what's the fear underneath, when {A} pulls away?",
+        "{A}, what do you need most from {B} right now?",
+        "{B}, what would it mean to you if {A} reached back?",
+        "{A}, what's the hardest part of saying that out loud?",
     ],
     "content_advice": [
         "How long have you two been together?",
@@ -172,6 +180,7 @@ def part_styles(seeds: list[int]) -> None:
     repeats = 0
     sessions = 0
     table: dict[tuple[str, str], dict[str, list[int | None]]] = {}
+    ends: dict[tuple[str, str], str] = {}
     for couple in list_couples():
         a, b = couple.names
         for style, lines in STYLES.items():
@@ -185,17 +194,22 @@ def part_styles(seeds: list[int]) -> None:
                         for name, ps in result.state.partners.items():
                             for stage in range(1, ps.stage + 1):
                                 firsts[name][stage] = firsts[name][stage] or n
+                if seed == seeds[0]:
+                    ends[(couple.id, style)] = "  ".join(
+                        f"{name} s{ps.stage} d{ps.defensiveness:.1f} a{ps.alliance:.1f}"
+                        for name, ps in result.state.partners.items())
                 said = Counter(t.text for t in session.transcript().turns if not t.is_therapist)
                 repeats += sum(c - 1 for c in said.values() if c > 1)
                 sessions += 1
             table[(couple.id, style)] = firsts
     print(f"\nin-session repeats of a client line: {repeats} over {sessions} sessions")
-    print(f"\nfirst therapist turn reaching stage 1 / 2 / 3 (seed {seeds[0]}; '-' never)")
+    print(f"\nfirst therapist turn reaching stage 1 / 2 / 3 (seed {seeds[0]}; '-' never), and the state at the end"
+          " (s stage, d defensiveness, a alliance)")
     for (couple_id, style), firsts in table.items():
         cells = "   ".join(f"{name}: " + "/".join(str(x) if x else "-" for x in stages[1:])
                            for name, stages in firsts.items())
         difficulty = load_couple(couple_id).difficulty
-        print(f"  {couple_id:14} {difficulty:12} {style:15} {cells}")
+        print(f"  {couple_id:14} {difficulty:12} {style:15} {cells:34} end: {ends[(couple_id, style)]}")
 
 
 def main() -> int:

@@ -167,6 +167,18 @@ def test_addressee_from_vocative_both_and_previous_speaker() -> None:
     assert therapist("What happens for you when Lena raises it?").addressed == ["Omar"]
 
 
+def test_addressee_names_that_set_the_scene_object_or_hand_over_the_floor() -> None:
+    # a leading name, then a setting phrase, then the question
+    assert therapist("Lena on a normal weekday, how do the kids get to school?").addressed == ["Lena"]
+    assert therapist("omar during the week, who cooks?").addressed == ["Omar"]
+    # a closing name that is the object of a preposition is talked about, not spoken to
+    assert therapist("Lena, who else lives at home, apart from Omar?").addressed == ["Lena"]
+    assert therapist("Omar, what did you want to say to Lena?").addressed == ["Omar"]
+    # handing the floor to a partner by name
+    assert therapist("I'd like to hear from Omar first. When did you start to feel shut out?").addressed == ["Omar"]
+    assert therapist("Let's start with Lena on this one. What was that evening like?").addressed == ["Lena"]
+
+
 def test_cues_are_verbatim_slices_of_the_turn() -> None:
     text = "Omar \u2014 going quiet\u2019s understandable; it\u2019s how you keep things from blowing up."
     labels = therapist(text)

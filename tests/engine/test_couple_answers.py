@@ -135,3 +135,54 @@ def test_listener_lines_wait_for_what_they_refer_to() -> None:
                 _, _, line = _choose(couple, s.state, beat, random.Random(seed))
                 seen.add(line.text)
             assert bool(seen & gated) is allowed, (listener.name, stage)
+
+
+def test_a_request_for_an_account_is_answered_from_the_sheet() -> None:
+    """No question mark: "walk me through", "I'd like to hear about" still ask for facts."""
+    s = _session("ruth-harold")
+    result = s.respond("Harold, talk me through what happened with your heart last spring.")
+    assert _pools(result)[0][0] == "Harold" and _pools(result)[0][1].startswith("facts.")
+    assert _pools(result)[0][1].split(".")[1] in {"heart_attack", "cardiac_rehab", "harold_health"}
+
+
+def test_a_question_leaning_on_the_sentence_before_it_finds_the_fact() -> None:
+    s = _session("tomas-amara")
+    result = s.respond("I understand there's a pet in the picture too. What happens to it if you move?")
+    assert _pools(result)[0][1].startswith("facts.pets")
+
+
+def test_a_plain_question_the_analysis_leaves_unlabelled_still_gets_an_answer() -> None:
+    s = _session("marc-belinda")
+    result = s.respond("Belinda, which actor do you like best?")
+    assert _pools(result)[0] == ("Belinda", "unknown_answers")
+
+
+def test_asked_of_one_partner_a_fact_about_the_other_is_mirrored_even_with_accents() -> None:
+    s = _session("tomas-amara")
+    result = s.respond("Tomás, where did you grow up, and is your family still there?")
+    assert _pools(result)[0] == ("Tomás", _pools(result)[0][1])
+    assert _pools(result)[0][1].split(".")[1].startswith("tomas_")
+
+
+def test_an_unnamed_follow_up_stays_with_the_partner_who_was_answering() -> None:
+    """The other partner's aside does not take the floor."""
+    for seed in range(6):
+        s = start_session(load_couple("marc-belinda"), seed=seed)
+        s.opening()
+        first = s.respond("Marc, what goes on inside you when she brings up the bills?")
+        assert first.replies[0].speaker == "Marc"
+        result = s.respond("mm. and what's under that?")
+        assert result.replies[0].speaker == "Marc", (seed, _pools(result))
+
+
+def test_an_enactment_that_names_the_listener_is_spoken_by_the_other_partner() -> None:
+    s = _session("ruth-harold")
+    s.respond("Harold, what's it like for you when Ruth checks on you all day?")
+    result = s.respond("Could you say that to Ruth rather than to me?")
+    assert _pools(result)[0][0] == "Harold" and _pools(result)[0][1].startswith("enactment.")
+
+
+def test_an_enactment_carrying_its_own_content_is_still_an_enactment() -> None:
+    s = _session("jen-rosa")
+    result = s.respond("Jen, rather than telling me, can you tell Rosa what it was like sitting at school on your own?")
+    assert _pools(result)[0][0] == "Jen" and _pools(result)[0][1].startswith("enactment.")

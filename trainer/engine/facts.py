@@ -28,6 +28,8 @@ from trainer.personas import Couple
 
 MATCH_THRESHOLD = 0.55  # cosine plus the lexical bonus; below it the sheet has no answer
 MIN_MEANING = 0.52  # and the cosine alone must reach this (a guess from shared words is no answer)
+MIN_MEANING_WITH_WORDS = 0.45  # ... or this, when the question shares several rare words with the fact
+STRONG_OVERLAP = 1.5  # summed rarity of the shared words (1 = a word only this fact uses)
 TOPIC_OFFSET = -0.05  # a topic line is short and general: it counts a little less than a question
 OPEN_PROMPT_THRESHOLD = 0.6
 ENACTMENT_THRESHOLD = 0.65
@@ -125,6 +127,11 @@ def _queries(text: str) -> list[str]:
     # A question typed without its "?" ("dana whats ur job") reads to the encoder as a statement.
     asked = [q if q.rstrip().endswith("?") or not is_question(q) else q.rstrip(" .!") + "?"
              for q in question_sentences(text)[:3]]
+    for sentence in list(asked):
+        request = _REQUEST.search(sentence)
+        rest = sentence[request.end():].strip(" ,:") if request else ""
+        if len(rest.split()) >= 3:
+            asked.append(re.sub(r"^(?:about|through|of|with|why|on)\s+", "", rest))  # "what happened with your heart"
     if asked and len(sentences(normalize(text))) > 1:
         asked.append(normalize(text))
     return asked
@@ -150,14 +157,18 @@ def match_fact(couple: Couple, text: str, addressed: Sequence[str] = (), thresho
     for fact_id, score in zip(index.fact_ids, scores.tolist(), strict=True):
         meaning[fact_id] = max(meaning.get(fact_id, -1.0), score)
     words = set().union(*(_stems(a) for a in asked))
-    per_fact = {}
+    per_fact, overlap = {}, {}
     for fact_id, score in meaning.items():
         shared = sorted((index.rarity.get(w, 0.0) for w in words & index.stems[fact_id]), reverse=True)
-        per_fact[fact_id] = score + LEXICAL_BONUS * sum(shared[:LEXICAL_MAX_WORDS])
+        overlap[fact_id] = sum(shared[:LEXICAL_MAX_WORDS])
+        per_fact[fact_id] = score + LEXICAL_BONUS * overlap[fact_id]
     best_id = max(per_fact, key=per_fact.__getitem__)
     best = per_fact[best_id]
-    if best < threshold or meaning[best_id] < min(threshold, MIN_MEANING):
-        return None  # shared words alone do not make "what's your favourite film?" a fact question
+    # Shared words alone do not make "what's your favourite film?" a fact question; several rare
+    # words in common ("your heart last spring") let a looser paraphrase through.
+    floor = MIN_MEANING_WITH_WORDS if overlap[best_id] >= STRONG_OVERLAP else MIN_MEANING
+    if best < threshold or meaning[best_id] < min(threshold, floor):
+        return None
     if len(addressed) == 1:
         who = _id_word(addressed[0])
         other = next((_id_word(n) for n in couple.names if _id_word(n) != who), "")
