@@ -6,7 +6,8 @@ macro-F1 (the mean F1 of its labels), confusion tables for the three decisions
 the product rests on, shaming recall, abuse false positives and addressee
 accuracy. Figures only, no assertions.
 
-    python benchmarks/analysis_generalization.py [--split heldout|train] [--json OUT]
+    python benchmarks/analysis_generalization.py [--split heldout|train] [--files GLOB] [--json OUT]
+    python benchmarks/analysis_generalization.py --predictions before.json   # an older analyzer's output
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from pathlib import Path
 
 from trainer.corpus import CLIENT_LABELS, CORPUS_DIR, GROUPS, THERAPIST_LABELS, load_items
 from trainer.corpus.labels import INTERVENTION_LABELS, SEX_LABELS, STANCE_LABELS
-from trainer.corpus.predict import predict
+from trainer.corpus.predict import Prediction, predict
 from trainer.corpus.scoring import confusion, group_macro_f1, label_scores
 
 
@@ -42,13 +43,21 @@ def main() -> int:
     parser.add_argument("--split", default="heldout")
     parser.add_argument("--files", default="*.jsonl", help="only the split's files matching this pattern")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument("--predictions", type=Path,
+                        help="score these predictions ({id: {labels, addressed}}, e.g. an older analyzer's) "
+                             "instead of running the analysis")
     args = parser.parse_args()
     items = load_items((CORPUS_DIR / args.split).glob(args.files))
     if not items:
         print(f"no items in corpus/{args.split}")
         return 1
     started = time.perf_counter()
-    predictions = [predict(item) for item in items]
+    if args.predictions:
+        given = json.loads(args.predictions.read_text(encoding="utf-8"))
+        predictions = [Prediction(frozenset(given[i.id]["labels"]), frozenset(given[i.id]["addressed"]))
+                       for i in items]
+    else:
+        predictions = [predict(item) for item in items]
     elapsed = time.perf_counter() - started
     therapist = [(i, p) for i, p in zip(items, predictions, strict=True) if i.role == "therapist"]
     client = [(i, p) for i, p in zip(items, predictions, strict=True) if i.role == "client"]

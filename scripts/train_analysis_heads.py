@@ -183,17 +183,23 @@ def _predict(params: tuple[np.ndarray, ...], z: np.ndarray) -> np.ndarray:
     return 1 / (1 + np.exp(-np.clip(hidden @ w2 + b2, -30, 30)))
 
 
+THRESHOLD_TOLERANCE = 0.01  # out-of-fold F1 this close to the best counts as a tie
+
+
 def _best_threshold(scores: np.ndarray, truth: np.ndarray) -> tuple[float, float]:
-    best = (0.5, -1.0)
+    """The threshold with the best out-of-fold F1; among near ties the one nearest 0.5, since a
+    new writer's phrasing shifts the scores and an extreme threshold chosen by a hair does not
+    carry over."""
+    found: list[tuple[float, float]] = []
     for t in np.arange(0.2, 0.91, 0.025):
         pred = scores >= t
         tp = int((pred & truth).sum())
         fp = int((pred & ~truth).sum())
         fn = int((~pred & truth).sum())
-        f1 = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
-        if f1 > best[1] + 1e-9:
-            best = (float(t), f1)
-    return best
+        found.append((float(t), 2 * tp / (2 * tp + fp + fn) if tp else 0.0))
+    best = max(f1 for _, f1 in found)
+    threshold = min((t for t, f1 in found if f1 >= best - THRESHOLD_TOLERANCE), key=lambda t: abs(t - 0.5))
+    return threshold, dict(found)[threshold]
 
 
 def train(role: str, labels: tuple[str, ...], items: list[CorpusItem], folds: int,

@@ -83,6 +83,16 @@ def _hidden(couple, name: str, stage: int) -> list[str]:  # type: ignore[no-unty
     return [h for h in out if len(h.split()) >= 3]  # a lone word ("panic") may be said anywhere
 
 
+DEEPENING = [
+    "{EW}, it makes sense you pull back; it keeps things from getting worse.",
+    "{EW}, what are you most afraid would happen if you didn't?",
+    "{EW}, what's the scariest part of that for you?",
+    "{EW}, what do you need most from {EP} in those moments?",
+    "{EW}, what would it mean to you if {EP} really saw that?",
+    "{EW}, what's the hardest part of saying that out loud?",
+]
+
+
 @pytest.mark.parametrize("couple_id", COUPLES)
 def test_hidden_facts_never_reach_the_model(couple_id: str) -> None:
 
@@ -90,7 +100,9 @@ def test_hidden_facts_never_reach_the_model(couple_id: str) -> None:
     fake = CoupleFake()
     r = renderer(fake)
     session = start_session(couple, seed=5, renderer=r)
-    results = [session.respond(line) for line in fill(MIXED_40, couple)]
+    # The mixed script, then skilled turns until someone has voiced the deepest layer (an advanced
+    # couple may need more than forty turns): the leak check must cover every stage.
+    results = [session.respond(line) for line in fill(MIXED_40 + DEEPENING, couple)]
     plans = [res.plan for res in results]
     assert len(fake.sent) == len(plans) and not any(res.render_notice for res in results)
     deepest = 0

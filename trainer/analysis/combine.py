@@ -36,7 +36,7 @@ _ABOUT = {"validate_protective_move", "blame", "take_sides", "repair"}
 # An abuse label flags the session and makes the couple recoil, so it needs the rules' hostile
 # words too unless the heads are nearly certain: ordinary clinical talk must never draw it.
 ABUSE_ALONE = 0.9
-INVITE_WITHOUT_WORDS = 0.9
+INVITE_WITHOUT_WORDS = 0.97
 RULE_MARGIN = 0.25
 _TENTATIVE = re.compile(r"\b(?:wonder|perhaps|maybe|guess|imagine|could it be|is it that|am i right|is that right|"
                         r"i'm curious if|might|sounds like|seems like|i sense)\b", re.IGNORECASE)
@@ -163,6 +163,11 @@ def _join_therapist(rule: TurnLabels, feats: TurnFeatures, text: str, names: tup
         return about_partners(text, span.end - 1, rule.addressed, list(names), (span.start, span.end)) or list(rule.addressed)
 
     out = _rebuild(rule, final, d.where, feats.spans, text, list(rule.addressed), about_of)
+    if "blame" in out.about and "take_sides" in out.about and Move.BLAME not in rule.moves:
+        # "She's right, he should listen": the blame the heads hear is of the partner sided against.
+        out.about["blame"] = list(out.about["take_sides"])
+        who = out.about["blame"][0] if out.about["blame"] else None
+        out.cues = [c.model_copy(update={"about": who}) if c.label == "blame" else c for c in out.cues]
     if "evoke_need" in final and not any(c.label == "need_conjecture" for c in out.cues):
         span = feats.spans[min(d.where["evoke_need"], len(feats.spans) - 1)]
         if not is_question(span.text) or _TENTATIVE.search(span.text):
