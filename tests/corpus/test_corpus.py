@@ -57,7 +57,7 @@ def test_shipped_heads_were_fitted_on_the_training_split_as_it_is() -> None:
     ("{not json", "not JSON"),
     ('{"id": "x", "role": "therapist", "clients": ["A", "B"], "text": "hi", "labels": ["nonsense"]}', "labels"),
     ('{"id": "x", "role": "therapist", "clients": ["A", "B"], "text": "hi", "labels": ["advice"], '
-     '"evidence": {"advice": "not in the text"}}', "not a substring"),
+     + '"evidence": {"advice": "not in the text"}}', "not a substring"),
 ])
 def test_a_bad_line_names_file_line_and_problem(tmp_path: Path, line: str, problem: str) -> None:
     path = tmp_path / "bad.jsonl"

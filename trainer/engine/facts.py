@@ -12,8 +12,12 @@ partner says so in character.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import math
+import os
 import re
+import threading
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -24,9 +28,11 @@ from trainer.analysis.addressee import name_hits
 from trainer.analysis.learned.features import encoder_text
 from trainer.analysis.text import is_question, normalize, sentences
 from trainer.encoder import get_encoder
+from trainer.encoder.archive import WEIGHTS_SHA256
+from trainer.paths import data_dir
 from trainer.personas import Couple
 
-MATCH_THRESHOLD = 0.55  # cosine plus the lexical bonus; below it the sheet has no answer
+MATCH_THRESHOLD = 0.62  # cosine plus the lexical bonus; below it the sheet has no answer
 MIN_MEANING = 0.52  # and the cosine alone must reach this (a guess from shared words is no answer)
 MIN_MEANING_WITH_WORDS = 0.45  # ... or this, when the question shares several rare words with the fact
 STRONG_OVERLAP = 1.5  # summed rarity of the shared words (1 = a word only this fact uses)
@@ -68,13 +74,50 @@ def _stems(text: str) -> set[str]:
 
 
 _INDEXES: dict[tuple[str, int], _Index] = {}
+_BUILDING = threading.Lock()  # one build at a time: a turn waits for a background build, never repeats it
 
 
 def _index(couple: Couple) -> _Index:
     key = (couple.id, id(couple))
     if key not in _INDEXES:
-        _INDEXES[key] = _build_index(couple)
+        with _BUILDING:
+            if key not in _INDEXES:
+                _INDEXES[key] = _build_index(couple)
     return _INDEXES[key]
+
+
+def _cached_vectors(texts: list[str]) -> np.ndarray:
+    """Embeddings of a sheet's lines, kept on disk by content: a couple's sheet has some
+    thousand lines (seconds to embed), so only the first process after an edit pays for it."""
+    if not texts:
+        return np.zeros((0, 384), dtype=np.float32)
+    key = hashlib.sha256("\n".join([WEIGHTS_SHA256, *texts]).encode("utf-8")).hexdigest()[:32]
+    path = data_dir() / "cache" / "fact_index" / f"{key}.npy"
+    with contextlib.suppress(OSError, ValueError):
+        cached = np.load(path)
+        if cached.shape == (len(texts), 384):
+            return cached
+    vectors = get_encoder().encode(texts)
+    with contextlib.suppress(OSError):  # a read-only data folder only costs the speed-up
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(f".{os.getpid()}.tmp")
+        with partial.open("wb") as handle:
+            np.save(handle, vectors)
+        partial.replace(path)
+    return vectors
+
+
+def warm_fact_index(couple: Couple) -> None:
+    """Embed a couple's sheet in the background when a session starts, so the first question
+    does not wait for it (a failure here is met again, and reported, at the first question)."""
+    if (couple.id, id(couple)) in _INDEXES or not couple.facts:
+        return
+
+    def build() -> None:
+        with contextlib.suppress(Exception):  # see the docstring
+            _index(couple)
+
+    threading.Thread(target=build, name=f"facts-{couple.id}", daemon=True).start()
 
 
 def _build_index(couple: Couple) -> _Index:
@@ -89,7 +132,7 @@ def _build_index(couple: Couple) -> _Index:
             ids.append(fact.id)
             texts.append(_matching_text(line, names))
             offsets.append(offset)
-    vectors = get_encoder().encode(texts) if texts else np.zeros((0, 384), dtype=np.float32)
+    vectors = _cached_vectors(texts)
     stems = {}
     for fact in couple.facts:
         words = " ".join([fact.id.replace("_", " "), fact.topic, *fact.questions,

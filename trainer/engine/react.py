@@ -13,12 +13,12 @@ import re
 from trainer.analysis.addressee import BOTH_ADDRESS, name_hits
 from trainer.analysis.labels import Move, TurnLabels
 from trainer.engine.facts import (
+    DEEPEN_THRESHOLD,
     ENACTMENT_THRESHOLD,
     MATCH_THRESHOLD,
     META_THRESHOLD,
     OPEN_PROMPT_THRESHOLD,
     FactMatch,
-    DEEPEN_THRESHOLD,
     asks_partner_to_speak,
     deepen_score,
     enactment_listeners,
