@@ -74,7 +74,7 @@ def _stems(text: str) -> set[str]:
 
 
 _INDEXES: dict[tuple[str, int], _Index] = {}
-_BUILDING = threading.Lock()  # one build at a time: a turn waits for a background build, never repeats it
+_BUILDING = threading.Lock()  # one build at a time: sessions on other threads wait for it, never repeat it
 
 
 def _index(couple: Couple) -> _Index:
@@ -105,19 +105,6 @@ def _cached_vectors(texts: list[str]) -> np.ndarray:
             np.save(handle, vectors)
         partial.replace(path)
     return vectors
-
-
-def warm_fact_index(couple: Couple) -> None:
-    """Embed a couple's sheet in the background when a session starts, so the first question
-    does not wait for it (a failure here is met again, and reported, at the first question)."""
-    if (couple.id, id(couple)) in _INDEXES or not couple.facts:
-        return
-
-    def build() -> None:
-        with contextlib.suppress(Exception):  # see the docstring
-            _index(couple)
-
-    threading.Thread(target=build, name=f"facts-{couple.id}", daemon=True).start()
 
 
 def _build_index(couple: Couple) -> _Index:

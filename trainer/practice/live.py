@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from trainer.engine import Session, start_session
-from trainer.engine.facts import warm_fact_index
 from trainer.personas import Couple
 from trainer.practice.hints import Hint
 from trainer.practice.notices import notice
@@ -77,13 +76,11 @@ def make_renderer(engine_label: str) -> tuple[Renderer | None, str | None]:
 
 def new_engine(couple: Couple, seed: int, engine_label: str) -> tuple[Session, str | None]:
     renderer, notice = make_renderer(engine_label)
-    warm_fact_index(couple)
     return start_session(couple, seed=seed, renderer=renderer), notice
 
 
 def restore_engine(couple: Couple, snapshot: dict[str, Any], engine_label: str) -> tuple[Session, str | None]:
     renderer, notice = make_renderer(engine_label)
-    warm_fact_index(couple)
     return Session.from_snapshot(couple, snapshot, renderer=renderer), notice
 
 
