@@ -10,4 +10,7 @@ export TEST_DATABASE_URL
 if [ -x scripts/install_llm_server.sh ]; then
     scripts/install_llm_server.sh
 fi
+# The couples' fact sheets are embedded once into var/cache, so no app server in the tests pays for it.
+.venv/bin/python -c "from trainer.engine.facts import build_fact_indexes; build_fact_indexes()" \
+    || echo "fact sheets not embedded ahead; the first question to each couple will"
 exec .venv/bin/python -m pytest "$@"

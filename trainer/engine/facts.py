@@ -21,6 +21,7 @@ import threading
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -29,7 +30,7 @@ from trainer.analysis.learned.features import encoder_text
 from trainer.analysis.text import is_question, normalize, sentences
 from trainer.encoder import get_encoder
 from trainer.encoder.archive import WEIGHTS_SHA256
-from trainer.paths import data_dir
+from trainer.paths import PROJECT_ROOT
 from trainer.personas import Couple
 
 MATCH_THRESHOLD = 0.62  # cosine plus the lexical bonus; below it the sheet has no answer
@@ -86,13 +87,29 @@ def _index(couple: Couple) -> _Index:
     return _INDEXES[key]
 
 
+def cache_dir() -> Path:
+    """Derived data kept between processes (`TRAINER_CACHE_DIR`, else `var/cache` in the project);
+    independent of the data folder, so every app instance and test server shares it."""
+    return Path(os.environ.get("TRAINER_CACHE_DIR", PROJECT_ROOT / "var" / "cache"))
+
+
+def build_fact_indexes() -> int:
+    """Embed every couple's sheet into the cache (the test set-up does this once, ahead)."""
+    from trainer.personas import list_couples
+
+    couples = list_couples()
+    for couple in couples:
+        _index(couple)
+    return len(couples)
+
+
 def _cached_vectors(texts: list[str]) -> np.ndarray:
     """Embeddings of a sheet's lines, kept on disk by content: a couple's sheet has some
     thousand lines (seconds to embed), so only the first process after an edit pays for it."""
     if not texts:
         return np.zeros((0, 384), dtype=np.float32)
     key = hashlib.sha256("\n".join([WEIGHTS_SHA256, *texts]).encode("utf-8")).hexdigest()[:32]
-    path = data_dir() / "cache" / "fact_index" / f"{key}.npy"
+    path = cache_dir() / "fact_index" / f"{key}.npy"
     with contextlib.suppress(OSError, ValueError):
         cached = np.load(path)
         if cached.shape == (len(texts), 384):
