@@ -13,6 +13,11 @@ every sentence of an item without the label is a negative. Thresholds are
 chosen on out-of-fold predictions at the turn level (max over sentences), so
 the held-out split is never looked at.
 
+Beside the heads, a word model (TF-IDF word unigrams and bigrams of the whole
+turn, one logistic model per label) is fitted on the same items; the two are
+averaged, the word model's share and the thresholds chosen on the same
+writer-held-out folds. The shipped files: `<role>_heads.npz`, `<role>_lexical.npz`.
+
     .venv/bin/python scripts/train_analysis_heads.py [--folds 5]
 """
 
@@ -27,17 +32,20 @@ import time
 from pathlib import Path
 
 import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
 from trainer.analysis.combine import final_labels
 from trainer.analysis.history import History, advance
-from trainer.analysis.learned.features import client_features, therapist_features
+from trainer.analysis.learned.features import client_features, encoder_text, therapist_features
 from trainer.analysis.learned.heads import (
     CLIENT_HEAD_LABELS,
     HEADS_DIR,
     THERAPIST_HEAD_LABELS,
     Heads,
 )
+from trainer.analysis.learned.lexical import LexicalModel
 from trainer.analysis.rules import rule_labels
 from trainer.corpus import CORPUS_DIR, GROUPS, load_items
 from trainer.corpus.predict import item_transcript
@@ -51,6 +59,8 @@ DECAY = 1e-4
 LEARNING_RATE = 1e-3
 MEMBERS = 3  # networks averaged in the shipped heads
 PROBE_WEIGHT = 4.0  # the regression probes state the rubric's boundaries; they weigh more than one item
+LEXICAL_C = 4.0  # inverse regularisation of the word model
+BLEND_WEIGHTS = (0.4, 0.5, 0.6)  # the word model's share, chosen on out-of-fold F1
 ALIASES = {"invite_sex": "engage_sex", "follow_up_sex": "engage_sex"}
 CACHE_PATH = Path("var/train_features.pkl")  # sentence rows per item, keyed by the item's content
 
@@ -203,7 +213,8 @@ def _best_threshold(scores: np.ndarray, truth: np.ndarray) -> tuple[float, float
 
 
 def train(role: str, labels: tuple[str, ...], items: list[CorpusItem], folds: int,
-          members: int = MEMBERS, cache: FeatureCache | None = None) -> tuple[Heads | None, dict]:
+          members: int = MEMBERS, cache: FeatureCache | None = None,
+          dump_oof: dict | None = None) -> tuple[tuple[Heads, LexicalModel] | None, dict]:
     cache = cache or FeatureCache(None)
     xs, ys, groups, weights = [], [], [], []
     for n, item in enumerate(items):
@@ -226,11 +237,20 @@ def train(role: str, labels: tuple[str, ...], items: list[CorpusItem], folds: in
         oof[test_idx] = _predict(_fit(z[train_idx], y[train_idx], seed=fold, row_weight=row_weight[train_idx]), z[test_idx])
     per_turn = np.zeros((len(items), len(labels)), dtype=np.float32)
     np.maximum.at(per_turn, groups_arr, oof)
+    item_writers = np.array([writers.index(writer_of(item)) for item in items])
+    lexical_oof = np.zeros_like(per_turn)
+    for train_idx, test_idx in GroupKFold(n_splits=folds).split(per_turn, groups=item_writers):
+        model = fit_lexical([items[k] for k in train_idx], labels, weight=0.0)
+        lexical_oof[test_idx] = np.vstack([model.probabilities(_lexical_text(items[k])) for k in test_idx])
+    weight = _blend_weight(per_turn, lexical_oof, items, labels)
+    print(f"  {role:9} word model share in the blend: {weight:.2f}", flush=True)
+    per_turn = (1 - weight) * per_turn + weight * lexical_oof
+    if dump_oof is not None:
+        dump_oof[role] = {"ids": [item.id for item in items], "labels": labels, "scores": per_turn}
     thresholds = np.full(len(labels), 0.5, dtype=np.float32)
     report: dict[str, dict] = {}
     for j, label in enumerate(labels):
-        truth = np.array([label in {ALIASES.get(x, x) for x in item.labels} for item in items])
-        judged = np.array([item.judged is None or label in {ALIASES.get(x, x) for x in item.judged} for item in items])
+        truth, judged = _judged_truth(items, label)
         threshold, f1 = _best_threshold(per_turn[judged, j], truth[judged])
         thresholds[j] = threshold
         report[label] = {"threshold": round(threshold, 3), "oof_f1": round(f1, 3), "positives": int(truth.sum())}
@@ -240,11 +260,54 @@ def train(role: str, labels: tuple[str, ...], items: list[CorpusItem], folds: in
         scores = [report[ALIASES.get(x, x)]["oof_f1"] for x in members_of_group if ALIASES.get(x, x) in report]
         if scores:
             print(f"  {role:9} group {group:32} mean out-of-fold F1 {np.mean(scores):.3f}", flush=True)
+    report["word_model_share"] = weight
     if not members:
         return None, report
     fitted = [_fit(z, y, seed=100 + m, row_weight=row_weight) for m in range(members)]
     stack = [np.stack([m[k] for m in fitted]) for k in range(4)]
-    return Heads(labels, mean.astype(np.float32), scale.astype(np.float32), *stack, thresholds), report
+    lexical = fit_lexical(items, labels, weight)
+    return (Heads(labels, mean.astype(np.float32), scale.astype(np.float32), *stack, thresholds), lexical), report
+
+
+def _lexical_text(item: CorpusItem) -> str:
+    return encoder_text(item.text, item.clients)
+
+
+def _judged_truth(items: list[CorpusItem], label: str) -> tuple[np.ndarray, np.ndarray]:
+    truth = np.array([label in {ALIASES.get(x, x) for x in item.labels} for item in items])
+    judged = np.array([item.judged is None or label in {ALIASES.get(x, x) for x in item.judged} for item in items])
+    return truth, judged
+
+
+def fit_lexical(items: list[CorpusItem], labels: tuple[str, ...], weight: float) -> LexicalModel:
+    """TF-IDF word unigrams and bigrams of the whole turn, one balanced logistic model per label."""
+    vectorizer = TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True)
+    x = vectorizer.fit_transform([_lexical_text(item) for item in items])
+    sample_weight = np.array([PROBE_WEIGHT if item.judged is not None else 1.0 for item in items])
+    coef = np.zeros((x.shape[1], len(labels)), dtype=np.float32)
+    intercept = np.zeros(len(labels), dtype=np.float32)
+    for j, label in enumerate(labels):
+        truth, judged = _judged_truth(items, label)
+        if truth[judged].all() or not truth[judged].any():
+            intercept[j] = 30.0 if truth[judged].all() else -30.0
+            continue
+        model = LogisticRegression(C=LEXICAL_C, max_iter=3000, class_weight="balanced")
+        model.fit(x[judged], truth[judged], sample_weight=sample_weight[judged])
+        coef[:, j], intercept[j] = model.coef_[0], model.intercept_[0]
+    return LexicalModel(labels, {str(t): int(i) for t, i in vectorizer.vocabulary_.items()},
+                        vectorizer.idf_.astype(np.float32), coef, intercept, weight)
+
+
+def _blend_weight(heads: np.ndarray, lexical: np.ndarray, items: list[CorpusItem], labels: tuple[str, ...]) -> float:
+    """The word model's share that gives the best mean out-of-fold F1 over the labels."""
+    def mean_f1(weight: float) -> float:
+        blended = (1 - weight) * heads + weight * lexical
+        scores = []
+        for j, label in enumerate(labels):
+            truth, judged = _judged_truth(items, label)
+            scores.append(_best_threshold(blended[judged, j], truth[judged])[1])
+        return float(np.mean(scores))
+    return max(BLEND_WEIGHTS, key=mean_f1)
 
 
 def main() -> int:
@@ -258,6 +321,7 @@ def main() -> int:
     parser.add_argument("--dry-run", action="store_true", help="report out-of-fold figures, write nothing")
     parser.add_argument("--files", default="*.jsonl", help="only the training files matching this pattern")
     parser.add_argument("--exclude", nargs="*", default=[], help="leave out files matching these patterns")
+    parser.add_argument("--dump-oof", type=Path, help="write out-of-fold turn scores per item (pickle) for review")
     parser.add_argument("--no-cache", action="store_true", help=f"recompute every row (cache: {CACHE_PATH})")
     args = parser.parse_args()
     HIDDEN, EPOCHS, DROPOUT = args.hidden, args.epochs, args.dropout
@@ -271,17 +335,21 @@ def main() -> int:
     cache = FeatureCache(None if args.no_cache else CACHE_PATH)
     info: dict = {"corpus_sha256": digest.hexdigest(), "items": len(items)}
     info["settings"] = {"hidden": HIDDEN, "epochs": EPOCHS, "dropout": DROPOUT, "members": MEMBERS, "folds": args.folds}
+    oof: dict = {}
     for role, labels in (("therapist", THERAPIST_HEAD_LABELS), ("client", CLIENT_HEAD_LABELS)):
         if args.role and role != args.role:
             continue
         chosen = [i for i in items if i.role == role]
         print(f"{role}: {len(chosen)} items", flush=True)
         heads, report = train(role, labels, chosen, args.folds, members=0 if args.dry_run else MEMBERS,
-                              cache=cache)
+                              cache=cache, dump_oof=oof)
         cache.save()
         info[role] = report
         if not args.dry_run:
-            heads.save(HEADS_DIR / f"{role}_heads.npz")
+            heads[0].save(HEADS_DIR / f"{role}_heads.npz")
+            heads[1].save(HEADS_DIR / f"{role}_lexical.npz")
+    if args.dump_oof:
+        args.dump_oof.write_bytes(pickle.dumps(oof))
     if not args.dry_run:
         info_path = HEADS_DIR / "heads_info.json"
         if args.role and info_path.exists():  # one role refitted: keep the other's figures

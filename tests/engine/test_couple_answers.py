@@ -186,3 +186,31 @@ def test_an_enactment_carrying_its_own_content_is_still_an_enactment() -> None:
     s = _session("jen-rosa")
     result = s.respond("Jen, rather than telling me, can you tell Rosa what it was like sitting at school on your own?")
     assert _pools(result)[0][0] == "Jen" and _pools(result)[0][1].startswith("enactment.")
+
+
+def test_a_question_handed_on_is_answered_by_the_other_partner_from_the_same_fact() -> None:
+    s = _session()
+    assert _pools(s.respond("Marc, how do you sleep most nights?"))[0] == ("Marc", "facts.sleep.plain")
+    assert _pools(s.respond("Belinda, same for you?"))[0] == ("Belinda", "facts.sleep.plain")
+    # Unnamed, it goes to the partner who has not answered yet; a fact about one partner is mirrored.
+    assert _pools(s.respond("What does Marc do for a living?"))[0][1] == "facts.marc_job.plain"
+    s.respond("Marc, what line of work are you in?")
+    assert _pools(s.respond("and you?"))[0] == ("Belinda", "facts.belinda_job.plain")
+
+
+def test_a_handed_on_question_is_not_mistaken_for_a_feelings_question() -> None:
+    s = _session()
+    s.respond("Marc, how do you sleep most nights?")
+    result = s.respond("What happens inside you when he goes quiet, Belinda?")
+    assert not _pools(result)[0][1].startswith("facts.sleep")
+
+
+def test_a_name_typed_without_its_accent_still_addresses_that_partner() -> None:
+    s = _session("tomas-amara")
+    assert _pools(s.respond("Tomas what do you do"))[0] == ("Tomás", "facts.tomas_job.plain")
+
+
+def test_an_apology_before_a_question_does_not_swallow_the_answer() -> None:
+    s = _session()
+    result = s.respond("Sorry Marc, I've been doing all the talking. What do you do for work?")
+    assert _pools(result)[0] == ("Marc", "facts.marc_job.plain")

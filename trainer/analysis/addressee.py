@@ -13,6 +13,8 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
+from trainer.analysis.text import fold_accents
+
 _BOTH = re.compile(
     r"\b(?:you both|both of you|each of you|you two|the two of you|either of you|"
     r"both your|you each|you guys|you folks|all of you|the both of you|each one of you)\b",
@@ -27,7 +29,7 @@ BOTH_ADDRESS = re.compile(
 )
 _SECOND = re.compile(r"\b(?:you|your|you're|you've|you'd|you'll|yours|yourself|u|ur|ya|youre|youve|yourselves)\b", re.IGNORECASE)
 _THIRD = re.compile(r"\b(?:he|his|he's|himself|she|hers|she's|herself|her(?= (?:\w+ing|own|way|\w+ness|anger|silence|pushing|reaching)\b))\b", re.IGNORECASE)
-_LEADS = r"(?:and|so|now|okay|ok|well|but|alright|right|also|then|oh|and now|so now)"
+_LEADS = r"(?:and|so|now|okay|ok|well|but|alright|right|also|then|oh|and now|so now|sorry|thanks|thank you|hey|hi|look|listen|please)"
 
 
 # Names that are also ordinary words match only when capitalised ("will", "grace", "hope").
@@ -48,7 +50,9 @@ def _name_rx(names: tuple[str, ...]) -> re.Pattern[str] | None:
     usable = sorted({n for n in names if n.strip()}, key=lambda n: (-len(n), n))
     if not usable:
         return None
-    parts = [re.escape(n) if n.lower() in _WORD_NAMES else f"(?i:{re.escape(n)})" for n in usable]
+    # "Tomas" typed without its accent still names Tomás.
+    spellings = sorted({v for n in usable for v in (n, fold_accents(n))}, key=lambda n: (-len(n), n))
+    parts = [re.escape(n) if n.lower() in _WORD_NAMES else f"(?i:{re.escape(n)})" for n in spellings]
     return re.compile(r"\b(" + "|".join(parts) + r")\b")
 
 
@@ -65,7 +69,7 @@ _FLOOR_TO = re.compile(r"\b(?:hear from|start with|begin with|come to|over to|go
 
 
 def _canonical(found: str, clients: Sequence[str]) -> str:
-    return next((c for c in clients if c.lower() == found.lower()), found)
+    return next((c for c in clients if fold_accents(c).lower() == fold_accents(found).lower()), found)
 
 
 def _spoken_to(text: str, before: str, after: str) -> bool:
@@ -78,6 +82,10 @@ def _spoken_to(text: str, before: str, after: str) -> bool:
         rest = re.split(r"[.!?]", after, maxsplit=1)[0]
         return bool(_SECOND.search(rest)) and not _THIRD_PERSON_NEXT.match(after)
     closes = not after.strip(" ?!.\u2026") and bool(before) and before[-1].isalnum()
+    # Closing a question put to "you" inside the turn: "don't you Belinda? How often...".
+    closes_question = after[:1] == "?" and bool(before) and before[-1].isalnum() and not closes
+    if closes_question and not _OBJECT_BEFORE.search(before):
+        return bool(_SECOND.search(re.split(r"[.!?]\s", before)[-1]))
     if closes and _OBJECT_BEFORE.search(before):
         return False  # "who's in the house, apart from Jen?": Jen is talked about
     if closes:

@@ -21,6 +21,7 @@ from trainer.analysis.history import SEX_MOVES, History
 from trainer.analysis.labels import Cue, Disclosure, Move, TurnLabels
 from trainer.analysis.learned.features import TurnFeatures, client_features, therapist_features
 from trainer.analysis.learned.heads import load_heads
+from trainer.analysis.learned.lexical import load_lexical
 from trainer.analysis.rules import rule_labels
 from trainer.analysis.text import Span, is_question, sentence_quote
 from trainer.transcript import Turn
@@ -75,9 +76,13 @@ class _Decisions:
     same way; the rules are precise on the wording they know)."""
 
     def __init__(self, role: str, feats: TurnFeatures, rule_found: set[str]) -> None:
-        heads = load_heads(role)
+        heads, words = load_heads(role), load_lexical(role)
         probs = heads.probabilities(feats.matrix)
-        self.best = {label: float(probs[:, j].max()) for j, label in enumerate(heads.labels)}
+        lexical = dict(zip(words.labels, words.probabilities(feats.words).tolist(), strict=True))
+        self.best = {label: (1 - words.weight) * float(probs[:, j].max()) + words.weight * lexical[label]
+                     for j, label in enumerate(heads.labels)}
+        # The encoder's own word, for the bars that ask the heads to be nearly certain.
+        self.encoder = {label: float(probs[:, j].max()) for j, label in enumerate(heads.labels)}
         self.where = {label: int(np.argmax(probs[:, j])) for j, label in enumerate(heads.labels)}
         self.holds = {label: self.best[label] >= heads.threshold(label) - (RULE_MARGIN if label in rule_found else 0)
                       for label in heads.labels}
@@ -138,7 +143,7 @@ def _join_therapist(rule: TurnLabels, feats: TurnFeatures, text: str, names: tup
         # rules judge (an answer picked up, "that", "go on"): the heads alone would carry any turn
         # after an invitation along as a follow-up. An invitation in words the rules know for the
         # physical bond is taken at the heads' word; one without any needs the heads nearly sure.
-        sure = d.best["engage_sex"] >= INVITE_WITHOUT_WORDS
+        sure = d.encoder["engage_sex"] >= INVITE_WITHOUT_WORDS
         unworded_invite = chosen == Move.INVITE_SEX and not (mentions or rule_sex == Move.INVITE_SEX or sure)
         unworded_follow_up = chosen == Move.FOLLOW_UP_SEX and not (mentions or rule_sex == Move.FOLLOW_UP_SEX)
         if not (unworded_invite or unworded_follow_up):
@@ -156,7 +161,7 @@ def _join_therapist(rule: TurnLabels, feats: TurnFeatures, text: str, names: tup
     if "repair" in final and Move.VALIDATE_PROTECTIVE in rule.moves and "validate_protective_move" not in final:
         # A repair that reframes the blamed move as understandable validates it (the rubric's repair).
         final["validate_protective_move"] = d.best["validate_protective_move"]
-    if "abuse" in final and Move.ABUSE not in rule.moves and final["abuse"] < ABUSE_ALONE:
+    if "abuse" in final and Move.ABUSE not in rule.moves and d.encoder["abuse"] < ABUSE_ALONE:
         del final["abuse"]
 
     def about_of(label: str, span: Span) -> list[str]:

@@ -7,6 +7,7 @@ evidence is a verbatim slice of the turn.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -109,3 +110,8 @@ def sentence_quote(text: str, span: Span, focus: tuple[int, int] | None = None) 
     mid = (focus[0] + focus[1]) // 2
     start = max(span.start, mid - MAX_QUOTE // 2)
     return quote(text, start, min(span.end, start + MAX_QUOTE))
+
+
+def fold_accents(name: str) -> str:
+    """"Tomás" -> "Tomas": trainees often type names without their accents."""
+    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii") or name

@@ -18,7 +18,6 @@ import math
 import os
 import re
 import threading
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +26,7 @@ import numpy as np
 
 from trainer.analysis.addressee import name_hits
 from trainer.analysis.learned.features import encoder_text
-from trainer.analysis.text import is_question, normalize, sentences
+from trainer.analysis.text import fold_accents, is_question, normalize, sentences
 from trainer.encoder import get_encoder
 from trainer.encoder.archive import WEIGHTS_SHA256
 from trainer.paths import PROJECT_ROOT
@@ -154,7 +153,7 @@ def _build_index(couple: Couple) -> _Index:
 def _matching_text(text: str, names: Sequence[str]) -> str:
     """The words that say what is asked: a name spoken to ("Rosa, ...", "..., Harold?") says who
     answers, not what about, so it is dropped before the encoder reads the sentence."""
-    for name in names:
+    for name in {v for name in names for v in (name, fold_accents(name))}:
         n = re.escape(name)
         text = re.sub(rf"^\W*{n}\b[,:]?\s*", "", text, flags=re.IGNORECASE)
         text = re.sub(rf",?\s*\b{n}\s*(?=[?.!]*\s*$)", "", text, flags=re.IGNORECASE)
@@ -231,7 +230,13 @@ def match_fact(couple: Couple, text: str, addressed: Sequence[str] = (), thresho
 
 def _id_word(name: str) -> str:
     """A name as fact ids spell it: "Tomás" -> "tomas"."""
-    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii").lower()
+    return fold_accents(name).lower()
+
+
+def mirror_fact(couple: Couple, fact_id: str, name: str) -> str:
+    """The same fact as it concerns `name` (`marc_job` for Belinda is `belinda_job`), when the
+    sheet has it; else the fact itself."""
+    return _mirror(couple, fact_id, _id_word(name))
 
 
 def _mirror(couple: Couple, fact_id: str, who: str) -> str:
@@ -282,6 +287,19 @@ def asks_partner_to_speak(text: str, names: Sequence[str]) -> bool:
 def deepen_score(text: str, prompts: Sequence[str]) -> float:
     """How much the turn's question reads as "stay with that, what's underneath" (cosine)."""
     return _closest(question_sentences(text)[:2], prompts)
+
+
+PASS_THRESHOLD = 0.6
+PASS_MAX_WORDS = 12  # "and you, Belinda?" is short; a longer turn asks something of its own
+
+
+def pass_score(text: str, prompts: Sequence[str], names: Sequence[str]) -> float:
+    """How much a short turn hands the question just answered to the other partner ("and you?",
+    "is that how you remember it?"), names aside (cosine; 0 for a longer turn)."""
+    if len(text.split()) > PASS_MAX_WORDS:
+        return 0.0
+    said = [_matching_text(s.text, names) for s in sentences(normalize(text))][:3]
+    return _closest([s for s in said if s.strip(" ,.?!")], prompts)
 
 
 def meta_score(text: str, prompts: Sequence[str]) -> float:

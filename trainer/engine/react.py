@@ -18,6 +18,7 @@ from trainer.engine.facts import (
     MATCH_THRESHOLD,
     META_THRESHOLD,
     OPEN_PROMPT_THRESHOLD,
+    PASS_THRESHOLD,
     FactMatch,
     asks_partner_to_speak,
     deepen_score,
@@ -25,7 +26,9 @@ from trainer.engine.facts import (
     enactment_score,
     match_fact,
     meta_score,
+    mirror_fact,
     open_prompt_score,
+    pass_score,
     question_sentences,
 )
 from trainer.engine.speakers import (
@@ -50,6 +53,18 @@ _FOLLOW_UP = re.compile(r"\b(?:say (?:a bit |a little )?more|tell me more|more a
 # that?"); a move about a partner (validation, blame) goes where the analysis says.
 FLOOR_MOVES = {Move.EVOKE_NEED, Move.CONTENT_QUESTION, Move.GENERIC_EMPATHY, Move.INVITE_SEX, Move.FOLLOW_UP_SEX,
                Move.ENACTMENT}
+
+# Reactions that give way to the answer when the turn also asks for facts: "I'm sorry, I've been
+# talking at you. What do you want from coming here?" is answered, the apology taken in silence.
+# A hurt, a step on the ladder or the sexual topic keeps its own line.
+ANSWERS_QUESTION = {"content_question", "closed", "idle", "generic_empathy", "repair", "evocative_unready", "advice",
+                    "frame_cycle"}
+
+# "And your hours?" asks something of its own only when it matches a fact this clearly.
+OWN_QUESTION_THRESHOLD = 0.8
+
+# A question about feelings answered with the facts it names only when it matches one this well.
+SURFACE_THRESHOLD = 0.75
 
 # Moves that leave a question to be answered plainly (no therapeutic move to react to).
 PLAIN_MOVES = {Move.CONTENT_QUESTION, Move.GENERIC_EMPATHY}
@@ -148,7 +163,13 @@ class Rulebook:
             ps.hesitating = False
         addressed = [n for n in labels.addressed if n in names]
         follow_up = bool(_FOLLOW_UP.search(text))
-        if (addressed == [state.last_speaker] and state.last_answered_by in names
+        passed = self._passed_fact(state, labels, text)
+        state.last_fact = None
+        if question_sentences(text) and not passed:
+            state.last_question = text
+        if passed and not name_hits(text, names) and state.last_answered_by in names:
+            addressed = [self.couple.other(state.last_answered_by).name]  # "and you?" is for the other partner
+        elif (addressed == [state.last_speaker] and state.last_answered_by in names
                 and state.last_answered_by != state.last_speaker and moves <= FLOOR_MOVES
                 and not name_hits(text, names) and not BOTH_ADDRESS.search(text)):
             # A turn with no name ("and underneath that?") is for whoever was answering; the other
@@ -172,7 +193,27 @@ class Rulebook:
         outcomes = {name: self._apply_events(state, name, events[name]) for name in names}
         self._couple_across(state, outcomes)
         beats = all_beats(self.couple, self.rules, state, outcomes, primary, addressed, rng)
-        return Decision(self._answer_facts(state, beats, labels, text, primary))
+        return Decision(self._answer_facts(state, beats, labels, text, primary, passed))
+
+    def _passed_fact(self, state: CoupleState, labels: TurnLabels, text: str) -> str | None:
+        """The fact just answered, when this turn hands it to the other partner ("and you?"),
+        asks nothing of its own and makes no therapeutic move."""
+        if set(labels.moves) - {Move.EVOKE_NEED, *PLAIN_MOVES} or not (state.last_fact or state.last_question):
+            return None
+        handed = pass_score(text, self.rules.pass_prompts, self.couple.names)
+        if handed < PASS_THRESHOLD or deepen_score(text, self.rules.deepen_prompts) >= handed:
+            return None  # "and what happens for you then?" asks the same partner to go deeper
+        last = state.last_fact
+        if last is None:  # the question was not answered from the sheet: does the sheet answer it?
+            asked = match_fact(self.couple, state.last_question or "")
+            last = asked.fact_id if asked is not None and not self.is_overview(state.last_question or "", asked) else None
+        if last is None:
+            return None
+        # A short turn shares words with many facts; only a clear question of its own outweighs the hand-on.
+        own = match_fact(self.couple, text, [n for n in labels.addressed if n in self.couple.names],
+                         threshold=OWN_QUESTION_THRESHOLD)
+        same = {last} | {mirror_fact(self.couple, last, n) for n in self.couple.names}
+        return last if own is None or own.fact_id in same else None
 
     def _reads_as_meta(self, labels: TurnLabels, text: str) -> bool:
         """Meta talk or trivia the analysis did not mark: closer in meaning to the meta prompts
@@ -186,11 +227,15 @@ class Rulebook:
         return best is None or (best.score < MATCH_THRESHOLD and meta > best.score + 0.1)
 
     def _answer_facts(self, state: CoupleState, beats: list[Beat], labels: TurnLabels, text: str,
-                      primary: list[str]) -> list[Beat]:
+                      primary: list[str], passed: str | None = None) -> list[Beat]:
         """A content question is answered from the fact sheet (or honestly not known), in the
         voice of the partner's current state: curt when defended."""
-        if not self.asks_for_facts(labels, text) or _FOLLOW_UP.search(text):
+        if passed is not None:
+            return self._answer_passed(state, beats, passed, primary)
+        if _FOLLOW_UP.search(text):
             return beats
+        if not self.asks_for_facts(labels, text):
+            return self._answer_surface(state, beats, labels, text, primary)
         if Move.CONTENT_QUESTION not in labels.moves and (
                 deepen_score(text, self.rules.deepen_prompts) >= DEEPEN_THRESHOLD):
             return beats  # "what's underneath that?": the partner stays with it, at their layer
@@ -199,23 +244,62 @@ class Rulebook:
             return beats  # an overview question: the general surface lines answer it
         out = []
         for beat in beats:
-            answering = beat.speaker in primary and beat.reaction in ("content_question", "closed", "idle")
+            answering = beat.speaker in primary and beat.reaction in ANSWERS_QUESTION
             if not answering:
                 out.append(beat)
                 continue
-            partner, ps = self.couple.partner(beat.speaker), state.partners[beat.speaker]
-            curt = ps.defensiveness >= self.rules.thresholds.side_comment_min_defensiveness
+            partner = self.couple.partner(beat.speaker)
             if match is not None and beat.speaker in self.couple.fact(match.fact_id).answers:
-                pool = f"facts.{match.fact_id}.{'curt' if curt else 'plain'}"
-                out.append(Beat(beat.speaker, beat.role, "fact", pool))
+                out.append(self._fact_beat(state, beat.speaker, beat.role, match.fact_id))
             elif match is not None:
-                other = self.couple.other(beat.speaker).name
-                out.append(Beat(other, "responds", "fact", f"facts.{match.fact_id}.{'curt' if curt else 'plain'}"))
+                out.append(self._fact_beat(state, self.couple.other(beat.speaker).name, "responds", match.fact_id,
+                                           voice_of=beat.speaker))
             elif partner.unknown_answers:
                 out.append(Beat(beat.speaker, beat.role, "unknown", "unknown_answers"))
             else:
                 out.append(beat)
         return out
+
+    def _answer_surface(self, state: CoupleState, beats: list[Beat], labels: TurnLabels, text: str,
+                        primary: list[str]) -> list[Beat]:
+        """A question about feelings that is also plainly about a fact of the sheet ("what was home
+        like when you were a boy?"), put to a partner not ready to go deeper: they answer the
+        surface, the facts, rather than deflect. A ready partner answers at their layer."""
+        unready = [b for b in beats if b.speaker in primary and b.reaction == "evocative_unready"]
+        if not unready or set(labels.moves) - {Move.EVOKE_NEED, *PLAIN_MOVES} or not question_sentences(text):
+            return beats
+        if deepen_score(text, self.rules.deepen_prompts) >= DEEPEN_THRESHOLD:
+            return beats
+        match = match_fact(self.couple, text, [n for n in labels.addressed if n in self.couple.names],
+                           threshold=SURFACE_THRESHOLD)
+        if match is None:
+            return beats
+        out = []
+        for beat in beats:
+            if beat in unready and beat.speaker in self.couple.fact(match.fact_id).answers:
+                out.append(self._fact_beat(state, beat.speaker, beat.role, match.fact_id))
+            else:
+                out.append(beat)
+        return out
+
+    def _answer_passed(self, state: CoupleState, beats: list[Beat], fact_id: str, primary: list[str]) -> list[Beat]:
+        """ "And you?": the partner handed the question answers the same fact in their own words
+        (their side of it, or the same fact as it concerns them: "and your hours?")."""
+        speaker = primary[0] if primary else beats[0].speaker if beats else None
+        if speaker is None:
+            return beats
+        fact = mirror_fact(self.couple, fact_id, speaker)
+        if speaker not in self.couple.fact(fact).answers:
+            return beats
+        return [self._fact_beat(state, speaker, "addressed", fact)] + [b for b in beats if b.speaker != speaker][:1]
+
+    def _fact_beat(self, state: CoupleState, speaker: str, role: str, fact_id: str, voice_of: str | None = None) -> Beat:
+        """An answer from the sheet, curt when the partner (or the one asked) is defended; the
+        first fact answered in a turn is the one "and you?" hands on."""
+        defended = state.partners[voice_of or speaker].defensiveness
+        curt = defended >= self.rules.thresholds.side_comment_min_defensiveness
+        state.last_fact = state.last_fact or fact_id
+        return Beat(speaker, role, "fact", f"facts.{fact_id}.{'curt' if curt else 'plain'}")
 
     def _enactment(self, state: CoupleState, labels: TurnLabels, text: str, addressed: list[str],
                    primary: list[str]) -> Decision:

@@ -70,6 +70,8 @@ class CoupleState(BaseModel):
     last_answered_by: str | None = None  # who answered the previous therapist turn first ("say more" goes to them)
     partners: dict[str, PartnerState]
     flags: list[Flag] = Field(default_factory=list)
+    last_fact: str | None = None  # the fact the previous therapist turn was answered from ("and you?" asks it again)
+    last_question: str | None = None  # the last therapist turn that asked something
     sex_discussed: bool = False  # the therapist has opened the sexual topic (listener lines may refer to it)
 
     def public(self) -> dict[str, dict[str, float | int | str]]:

@@ -105,6 +105,7 @@ class Rules(_Strict):
     meta_prompts: list[str] = Field(default_factory=list)  # talk outside the session frame
     enactment_prompts: list[str] = Field(default_factory=list)  # "turn to her and tell her"
     deepen_prompts: list[str] = Field(default_factory=list)  # "what's underneath that?": stay, not a fact
+    pass_prompts: list[str] = Field(default_factory=list)  # "and you?": the other partner answers the same fact
 
     def pace_for(self, difficulty: str) -> Pace:
         return self.pace.get(difficulty) or Pace(credits=[1, 1, 1], hesitant=0)

@@ -17,7 +17,7 @@ import numpy as np
 from trainer.analysis.history import History
 from trainer.analysis.labels import Disclosure, Move, TurnLabels
 from trainer.analysis.sexual import SexFeatures
-from trainer.analysis.text import Span, is_question, normalize, sentences
+from trainer.analysis.text import Span, fold_accents, is_question, normalize, sentences
 from trainer.encoder import get_encoder
 
 MAX_SENTENCES = 12
@@ -42,7 +42,7 @@ def encoder_text(text: str, names: Sequence[str]) -> str:
     (a name carries no meaning for the move; the rules handle who is who)."""
     for rx, full in _CHAT:
         text = rx.sub(full, text)
-    for name in names:
+    for name in {v for name in names for v in (name, fold_accents(name))}:
         text = re.sub(rf"\b{re.escape(name)}\b", "Alex", text, flags=re.IGNORECASE)
     return text
 
@@ -51,6 +51,7 @@ def encoder_text(text: str, names: Sequence[str]) -> str:
 class TurnFeatures:
     spans: tuple[Span, ...]  # the sentences scored (offsets into the turn text)
     matrix: np.ndarray  # (len(spans), D)
+    words: str  # the whole turn as the word model reads it
 
 
 def turn_sentences(text: str) -> tuple[Span, ...]:
@@ -115,7 +116,7 @@ def therapist_features(text: str, rule: TurnLabels, f: SexFeatures, history: His
                float(bool(_SECOND_PERSON.search(span.text)))]
         flags = _flags(RULE_MOVES, present, in_sentence, i)
         rows.append(np.concatenate([sent_vecs[i], turn_vec, ctx_vec, np.array(state + own + flags, dtype=np.float32)]))
-    return TurnFeatures(spans, np.vstack(rows))
+    return TurnFeatures(spans, np.vstack(rows), encoder_text(text, names))
 
 
 _PREVIOUS = ("evoke_need", "content_question", "invite_sex", "follow_up_sex", "validate_protective_move", "blame",
@@ -143,4 +144,4 @@ def client_features(text: str, rule: TurnLabels, f: SexFeatures, history: Histor
                float(bool(_FIRST_PERSON.search(span.text))), float(bool(_SECOND_PERSON.search(span.text)))]
         flags = _flags(RULE_DISCLOSURES + ("hesitant", "need_in_answer"), present, in_sentence, i)
         rows.append(np.concatenate([sent_vecs[i], turn_vec, ctx_vec, np.array(state + own + flags, dtype=np.float32)]))
-    return TurnFeatures(spans, np.vstack(rows))
+    return TurnFeatures(spans, np.vstack(rows), encoder_text(text, names))
