@@ -7,7 +7,6 @@ Imported by each folder's conftest.py.
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -16,24 +15,18 @@ from typing import Any
 import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 import trainer.store.account_models
 import trainer.store.review_models
 import trainer.store.workshop_models  # noqa: F401 - register the tables on Base
-from tests.conftest import skip_unless_available
+from tests.pgkit import fresh_schema
 from trainer import store as st
 from trainer.accounts import passwords
 from trainer.accounts.service import create_account
 from trainer.store.access import Viewer
 from trainer.store.models import Base
 
-DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 CRITERIA = ("raised_sexual_cycle_early", "validated_protective_moves", "drew_out_underlying_needs")
-
-
-def postgres_base_url() -> str:
-    return os.environ.get("TEST_DATABASE_URL", DEFAULT_PG_URL)
 
 
 @pytest.fixture(autouse=True)
@@ -47,24 +40,9 @@ def cheap_hashing() -> Iterator[None]:
 @pytest.fixture(scope="session")
 def pg_url() -> Iterator[str]:
     """A PostgreSQL URL whose search_path is a schema made for this test session."""
-    base = postgres_base_url()
-    schema = f"t6_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    except Exception as exc:  # noqa: BLE001 - no server: skip here, fail in CI
-        admin.dispose()
-        skip_unless_available(f"PostgreSQL not reachable at {base}: {exc.__class__.__name__}")
-    url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
-    rendered = url.render_as_string(hide_password=False)
-    st.upgrade_database(rendered)
-    try:
-        yield rendered
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        admin.dispose()
+    with fresh_schema("t6") as url:
+        st.upgrade_database(url)
+        yield url
 
 
 def _empty_postgres(url: str) -> None:

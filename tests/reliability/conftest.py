@@ -3,20 +3,15 @@
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from fake_openai import FakeOpenAI
-from reliability_kit import skip_unless_available
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
+from tests.pgkit import backend_url, fresh_schema
 from trainer.llm import capabilities
 from trainer.store import Store, open_store
-
-DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 
 @pytest.fixture(autouse=True)
@@ -48,35 +43,14 @@ def fake() -> Iterator[FakeOpenAI]:
 @pytest.fixture(scope="session")
 def pg_schema_url() -> Iterator[str]:
     """A URL whose search_path is a schema made for this test run (dropped afterwards)."""
-    base = os.environ.get("TEST_DATABASE_URL", DEFAULT_PG_URL)
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    except Exception as exc:  # noqa: BLE001 - server missing: skip here, fail in CI
-        admin.dispose()
-        skip_unless_available(f"PostgreSQL not reachable at {base}: {exc.__class__.__name__}")
-    url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
-    try:
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        admin.dispose()
+    with fresh_schema() as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'trainer.db'}"
-    url = request.getfixturevalue("pg_schema_url")
-    engine = create_engine(url)
-    with engine.begin() as conn:
-        if conn.execute(text("SELECT to_regclass('users')")).scalar():
-            conn.execute(text("TRUNCATE users CASCADE"))
-    engine.dispose()
-    return url
+    pg = request.getfixturevalue("pg_schema_url") if request.param == "postgresql" else None
+    return backend_url(request.param, tmp_path, pg)
 
 
 @pytest.fixture

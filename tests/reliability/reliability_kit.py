@@ -2,23 +2,16 @@
 
 from __future__ import annotations
 
-import os
-
-import pytest
 from fake_openai import FakeOpenAI
 
+from tests.conftest import skip_unless_available
 from trainer.llm.settings import CapabilityOverrides, ProviderProfile
+
+__all__ = ["CAPS", "profile_for", "skip_unless_available"]
 
 # Every capability set: nothing is probed, the first request is the turn's own.
 CAPS = CapabilityOverrides(structured_method="json_mode", stream_usage=False,
                            max_tokens_param="max_tokens_extra_body")
-
-
-def skip_unless_available(reason: str) -> None:
-    """Skip where a real part is missing here, but fail in CI, where nothing may be skipped."""
-    if os.environ.get("CI"):
-        pytest.fail(f"required in CI: {reason}")
-    pytest.skip(reason)
 
 
 def profile_for(fake: FakeOpenAI, **fields: object) -> ProviderProfile:

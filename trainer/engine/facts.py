@@ -153,7 +153,7 @@ def _build_index(couple: Couple) -> _Index:
 def _matching_text(text: str, names: Sequence[str]) -> str:
     """The words that say what is asked: a name spoken to ("Rosa, ...", "..., Harold?") says who
     answers, not what about, so it is dropped before the encoder reads the sentence."""
-    for name in {v for name in names for v in (name, fold_accents(name))}:
+    for name in {v for given in names for v in (given, fold_accents(given))}:
         n = re.escape(name)
         text = re.sub(rf"^\W*{n}\b[,:]?\s*", "", text, flags=re.IGNORECASE)
         text = re.sub(rf",?\s*\b{n}\s*(?=[?.!]*\s*$)", "", text, flags=re.IGNORECASE)

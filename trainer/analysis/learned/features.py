@@ -42,7 +42,7 @@ def encoder_text(text: str, names: Sequence[str]) -> str:
     (a name carries no meaning for the move; the rules handle who is who)."""
     for rx, full in _CHAT:
         text = rx.sub(full, text)
-    for name in {v for name in names for v in (name, fold_accents(name))}:
+    for name in {v for given in names for v in (given, fold_accents(given))}:
         text = re.sub(rf"\b{re.escape(name)}\b", "Alex", text, flags=re.IGNORECASE)
     return text
 

@@ -17,6 +17,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import cache
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -29,7 +30,7 @@ TOKEN = re.compile(r"(?u)\b\w\w+\b")  # scikit-learn's default token pattern
 def ngrams(text: str) -> list[str]:
     """Lowercased word unigrams and bigrams, as the vectorizer that fitted the weights saw them."""
     words = TOKEN.findall(text.lower())
-    return words + [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
+    return words + [f"{a} {b}" for a, b in pairwise(words)]
 
 
 @dataclass(frozen=True)
