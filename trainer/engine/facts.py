@@ -37,10 +37,6 @@ MIN_MEANING = 0.52  # and the cosine alone must reach this (a guess from shared 
 MIN_MEANING_WITH_WORDS = 0.45  # ... or this, when the question shares several rare words with the fact
 STRONG_OVERLAP = 1.5  # summed rarity of the shared words (1 = a word only this fact uses)
 TOPIC_OFFSET = -0.05  # a topic line is short and general: it counts a little less than a question
-OPEN_PROMPT_THRESHOLD = 0.6
-ENACTMENT_THRESHOLD = 0.65
-META_THRESHOLD = 0.4  # meta prompts are far from any fact question or clinical line (those score ~0.2-0.3)
-DEEPEN_THRESHOLD = 0.6
 
 
 @dataclass(frozen=True)
@@ -133,7 +129,7 @@ def _build_index(couple: Couple) -> _Index:
         lines += [(a.text, 0.0) for answers in fact.answers.values() for a in answers]
         for line, offset in lines:
             ids.append(fact.id)
-            texts.append(_matching_text(line, names))
+            texts.append(matching_text(line, names))
             offsets.append(offset)
     vectors = _cached_vectors(texts)
     stems = {}
@@ -150,7 +146,7 @@ def _build_index(couple: Couple) -> _Index:
     return _Index(tuple(ids), vectors, np.array(offsets, dtype=np.float32), stems, rarity)
 
 
-def _matching_text(text: str, names: Sequence[str]) -> str:
+def matching_text(text: str, names: Sequence[str]) -> str:
     """The words that say what is asked: a name spoken to ("Rosa, ...", "..., Harold?") says who
     answers, not what about, so it is dropped before the encoder reads the sentence."""
     for name in {v for given in names for v in (given, fold_accents(given))}:
@@ -195,7 +191,7 @@ def match_fact(couple: Couple, text: str, addressed: Sequence[str] = (), thresho
     index = _index(couple)
     if not len(index.fact_ids):
         return None
-    asked = [_matching_text(s, couple.names) for s in _queries(text)]
+    asked = [matching_text(s, couple.names) for s in _queries(text)]
     if not asked:
         return None
     scores = (get_encoder().encode(asked) @ index.vectors.T).max(axis=0) + index.offsets
@@ -248,66 +244,3 @@ def _mirror(couple: Couple, fact_id: str, who: str) -> str:
         if any(f.id == mirrored for f in couple.facts):
             return mirrored
     return fact_id
-
-
-def open_prompt_score(text: str, prompts: Sequence[str]) -> float:
-    """How much the turn reads as a broad "what brings you in?" question (cosine, 0 when none)."""
-    return _closest(question_sentences(text)[:2], prompts)
-
-
-def enactment_score(text: str, prompts: Sequence[str], names: Sequence[str] = ()) -> float:
-    """How much any sentence of the turn reads as asking one partner to speak to the other
-    (the partner spoken to is dropped, the other becomes "her": names carry no meaning here)."""
-    said = [s.text for s in sentences(normalize(text))][:4]
-    for name in names:
-        said = [re.sub(rf"\b{re.escape(name)}\b,?", "her", re.sub(rf"^\W*{re.escape(name)}\b[,:]?\s*", "", x, flags=re.IGNORECASE),
-                       flags=re.IGNORECASE) for x in said]
-    return _closest(said, prompts)
-
-
-_TO_NAME = r"(?:to|tell|telling|ask|asking|at|towards|show|let)\s+{name}\b"
-
-
-def enactment_listeners(text: str, names: Sequence[str]) -> list[str]:
-    """Partners named as the one to be spoken to ("say that to Ruth", "tell Paul what...")."""
-    return [n for n in names if re.search(_TO_NAME.format(name=re.escape(n)), text, re.IGNORECASE)]
-
-
-# A request to one partner to speak to the other: "can you say to Belinda...", "turn to him and tell him".
-_ASK_TO_SPEAK = r"(?:(?:can|could|would|will) you\s+(?:please\s+|maybe\s+|just\s+)?|(?:^|[,.;:]\s*|\bnow\s+|\bplease\s+|\btry\s+)(?:and\s+)?)" \
-                r"(?:turn to|say (?:that |this |it |those words )?(?:again )?to|tell|speak to|talk to|look at|share (?:that|this|it) with)\s+"
-
-
-def asks_partner_to_speak(text: str, names: Sequence[str]) -> bool:
-    """The turn asks one partner to say something to the other (by name or as him/her/them)."""
-    partners = "|".join([re.escape(n) for n in names] + ["him", "her", "them", "your (?:wife|husband|partner)"])
-    return bool(re.search(_ASK_TO_SPEAK + rf"(?:{partners})\b", text, re.IGNORECASE))
-
-
-def deepen_score(text: str, prompts: Sequence[str]) -> float:
-    """How much the turn's question reads as "stay with that, what's underneath" (cosine)."""
-    return _closest(question_sentences(text)[:2], prompts)
-
-
-PASS_THRESHOLD = 0.6
-PASS_MAX_WORDS = 12  # "and you, Belinda?" is short; a longer turn asks something of its own
-
-
-def pass_score(text: str, prompts: Sequence[str], names: Sequence[str]) -> float:
-    """How much a short turn hands the question just answered to the other partner ("and you?",
-    "is that how you remember it?"), names aside (cosine; 0 for a longer turn)."""
-    if len(text.split()) > PASS_MAX_WORDS:
-        return 0.0
-    said = [_matching_text(s.text, names) for s in sentences(normalize(text))][:3]
-    return _closest([s for s in said if s.strip(" ,.?!")], prompts)
-
-
-def meta_score(text: str, prompts: Sequence[str]) -> float:
-    """How much any sentence of the turn reads as talk outside the session (cosine)."""
-    return _closest([s.text for s in sentences(normalize(text))][:4], prompts)
-
-
-def _closest(asked: Sequence[str], prompts: Sequence[str]) -> float:
-    if not asked or not prompts:
-        return 0.0
-    return float((get_encoder().encode(list(asked)) @ get_encoder().encode(list(prompts)).T).max())

@@ -13,23 +13,25 @@ import re
 from trainer.analysis.addressee import BOTH_ADDRESS, name_hits
 from trainer.analysis.labels import Move, TurnLabels
 from trainer.engine.facts import (
+    MATCH_THRESHOLD,
+    FactMatch,
+    match_fact,
+    mirror_fact,
+    question_sentences,
+)
+from trainer.engine.prompts import (
     DEEPEN_THRESHOLD,
     ENACTMENT_THRESHOLD,
-    MATCH_THRESHOLD,
     META_THRESHOLD,
     OPEN_PROMPT_THRESHOLD,
     PASS_THRESHOLD,
-    FactMatch,
     asks_partner_to_speak,
     deepen_score,
     enactment_listeners,
     enactment_score,
-    match_fact,
     meta_score,
-    mirror_fact,
     open_prompt_score,
     pass_score,
-    question_sentences,
 )
 from trainer.engine.speakers import (
     NEGATIVE,
