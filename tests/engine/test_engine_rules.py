@@ -171,3 +171,10 @@ def test_numbers_stay_on_the_scale(couple_id: str) -> None:
     for p in s.state.partners.values():
         for value in (p.openness, p.defensiveness, p.engagement):
             assert 0 <= value <= 10
+
+
+def test_meta_talk_the_analysis_missed_is_still_met_with_a_puzzled_reply() -> None:
+    s = session()
+    s.opening()
+    result = say(s, to=("Marc", "Belinda"), text="Are you two just software?")
+    assert {p.pool for p in result.plan.speakers} == {"reactions.off_frame"}

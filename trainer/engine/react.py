@@ -14,6 +14,7 @@ from trainer.analysis.addressee import BOTH_ADDRESS, name_hits
 from trainer.analysis.labels import Move, TurnLabels
 from trainer.engine.facts import (
     MATCH_THRESHOLD,
+    MIN_MEANING,
     FactMatch,
     match_fact,
     mirror_fact,
@@ -226,7 +227,9 @@ class Rulebook:
         if meta < META_THRESHOLD:
             return False
         best = match_fact(self.couple, text, labels.addressed, threshold=0.0)
-        return best is None or (best.score < MATCH_THRESHOLD and meta > best.score + 0.1)
+        # Near a fact, meta must clearly win; far from every fact, it only has to be closer.
+        margin = 0.1 if best is not None and best.score >= MIN_MEANING else 0.0
+        return best is None or (best.score < MATCH_THRESHOLD and meta > best.score + margin)
 
     def _answer_facts(self, state: CoupleState, beats: list[Beat], labels: TurnLabels, text: str,
                       primary: list[str], passed: str | None = None) -> list[Beat]:
