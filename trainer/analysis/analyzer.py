@@ -67,7 +67,13 @@ def analyze_turn(turns: Sequence[Turn], index: int, clients: Sequence[str]) -> T
     """Labels of `turns[index]` given the turns before it (later turns are ignored)."""
     names = tuple(clients) or tuple(dict.fromkeys(t.speaker for t in turns if not t.is_therapist))
     history = _history_before(turns, index, names)
-    labels, _ = final_labels(turns, index, names, history)
+    labels, ends_sexual = final_labels(turns, index, names, history)
+    # Remember the history after this turn too: the next call (this turn, then the couple's
+    # replies) starts from here instead of reading this turn again.
+    turn = turns[index]
+    after = history.copy()
+    advance(after, turn.is_therapist, turn.speaker, turn.text, labels, ends_sexual)
+    _remember(_prefix_keys(turns, names, index + 1)[-1], after)
     return labels
 
 
