@@ -21,7 +21,9 @@ from tests.workshops.servers import ROOT, AppServer
 from tests.workshops.test_two_instances import (  # noqa: F401 - `browser` is a fixture
     SAY,
     browser,
+    follow_link,
     idle,
+    open_dashboard,
     say,
     shoot,
     sign_in,
@@ -63,8 +65,7 @@ def test_a_workshop_through_the_real_app(app_server, browser, tmp_path: Path) ->
     participant.get_by_label("Your name, as the facilitator will see it").fill("Pia Ng")
     participant.get_by_role("button", name="Join", exact=True).click()
     participant.get_by_text("You are in").wait_for(timeout=30_000)
-    participant.get_by_role("link", name="Start practising").click()
-    participant.get_by_text("set by your facilitator").wait_for(timeout=30_000)
+    follow_link(participant, "Start practising", participant.get_by_text("set by your facilitator"))
     idle(participant)
     cards = participant.locator('[class*="st-key-start-"] button')
     assert cards.count() == 2  # the workshop's couples only, not the whole library
@@ -85,10 +86,10 @@ def test_a_workshop_through_the_real_app(app_server, browser, tmp_path: Path) ->
     shoot(facilitator, tmp_path, "sign-in")
     sign_in(facilitator, server, "fay", "fay's long secret")
     facilitator.get_by_role("heading", name="Workshops").wait_for(timeout=30_000)
-    facilitator.get_by_role("link", name="Open the dashboard").click()
+    open_dashboard(facilitator)
     facilitator.get_by_role("heading", name="EFT morning group").wait_for(timeout=30_000)
     wait_for_metric(facilitator, "Sessions done", "1")
-    facilitator.get_by_text("Model usage: offline").wait_for(timeout=30_000)
+    facilitator.get_by_text("Model usage: offline").first.wait_for(timeout=30_000)  # twice mid-refresh
     for ready in ('[data-testid="stDataFrame"] canvas', '[data-testid="stVegaLiteChart"] :is(canvas, svg)',
                   '[data-testid="stDownloadButton"] button'):
         facilitator.locator(ready).first.wait_for(timeout=30_000)  # drawn, not a placeholder

@@ -17,7 +17,9 @@ from tests.workshops.servers import ROOT, AppServer
 from tests.workshops.test_two_instances import (  # noqa: F401 - `browser` is a fixture
     SAY,
     browser,
+    follow_link,
     idle,
+    open_dashboard,
     say,
     sign_in,
     wait_for_metric,
@@ -82,8 +84,7 @@ def test_a_ce_workshop_from_creation_to_certificates(app_server, browser, tmp_pa
     participant.get_by_label("Your name, as the facilitator will see it").fill("Pia Ng")
     participant.get_by_role("button", name="Join", exact=True).click()
     participant.get_by_text("You are in").wait_for(timeout=30_000)
-    participant.get_by_role("link", name="Start practising").click()
-    participant.get_by_text("(0 of 1 so far)").wait_for(timeout=30_000)
+    follow_link(participant, "Start practising", participant.get_by_text("(0 of 1 so far)"))
     idle(participant)
     participant.locator('[class*="st-key-start-"] button').first.click()  # the workshop's one couple
     participant.get_by_role("button", name="End session").wait_for(timeout=30_000)
@@ -99,7 +100,7 @@ def test_a_ce_workshop_from_creation_to_certificates(app_server, browser, tmp_pa
     own = _pdf_text(_download(participant, "Your certificate (PDF)", tmp_path / "own-certificate.pdf"))
     assert "Pia Ng" in own and "EFT lab, Thursday" in own and "1.5 hours" in own
 
-    facilitator.get_by_role("link", name="Open the dashboard").click()
+    open_dashboard(facilitator)
     facilitator.get_by_role("heading", name="EFT lab, Thursday").wait_for(timeout=30_000)
     wait_for_metric(facilitator, "Completed", "1 of 2")
     facilitator.locator('[data-testid="stDataFrame"] canvas').first.wait_for(timeout=30_000)

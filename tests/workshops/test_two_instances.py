@@ -96,19 +96,41 @@ def sign_in(page, server: AppServer, login: str, password: str) -> None:  # type
     idle(page)
 
 
-def metric(page, label: str) -> str:  # type: ignore[no-untyped-def]
+def follow_link(page, name: str, arrived) -> None:  # type: ignore[no-untyped-def]
+    """Click a page link and wait until `arrived` (a locator) shows. A click that lands while the
+    page is still re-running is lost, so the link is clicked again while the page has not left."""
+    idle(page)
+    for _ in range(3):
+        link = page.get_by_role("link", name=name)
+        if link.count():
+            link.first.click()
+        with contextlib.suppress(Exception):
+            arrived.first.wait_for(timeout=15_000)
+            return
+    raise AssertionError(f"following {name!r} never arrived")
+
+
+def open_dashboard(page) -> None:  # type: ignore[no-untyped-def]
+    """From the Workshops page to the board (its title is a heading on both pages: wait for figures)."""
+    follow_link(page, "Open the dashboard", page.locator('[data-testid="stMetric"]'))
+
+
+def metric(page, label: str, timeout: float = 5_000) -> str:  # type: ignore[no-untyped-def]
     box = page.locator('[data-testid="stMetric"]').filter(has_text=label).first
-    return box.locator('[data-testid="stMetricValue"]').inner_text().strip()
+    return box.locator('[data-testid="stMetricValue"]').inner_text(timeout=timeout).strip()
 
 
-def wait_for_metric(page, label: str, value: str, timeout: float = 30) -> None:  # type: ignore[no-untyped-def]
+def wait_for_metric(page, label: str, value: str, timeout: float = 60) -> None:  # type: ignore[no-untyped-def]
+    """The board refreshes itself every few seconds; a loaded machine may take several rounds."""
     deadline = time.monotonic() + timeout
+    seen = "nothing"
     while time.monotonic() < deadline:
         with contextlib.suppress(Exception):  # the element may re-render mid-refresh
-            if metric(page, label) == value:
+            seen = metric(page, label)
+            if seen == value:
                 return
         time.sleep(0.5)
-    raise AssertionError(f"{label} never became {value} (now {metric(page, label)})")
+    raise AssertionError(f"{label} never became {value} (last seen: {seen})")
 
 
 def test_participant_on_one_instance_is_seen_and_reviewed_on_the_other(
@@ -134,7 +156,7 @@ def test_participant_on_one_instance_is_seen_and_reviewed_on_the_other(
     participant.get_by_label("Your name, as the facilitator will see it").fill("Pia Ng")
     participant.get_by_role("button", name="Join", exact=True).click()
     participant.get_by_text("You are in").wait_for(timeout=30_000)
-    participant.get_by_role("link", name="Start practising").click()
+    follow_link(participant, "Start practising", participant.locator(".st-key-start-marc-belinda button"))
     participant.locator(".st-key-start-marc-belinda button").click()
     participant.get_by_role("button", name="End session").wait_for(timeout=30_000)
     idle(participant)
