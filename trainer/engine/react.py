@@ -98,10 +98,14 @@ class Rulebook:
         question ("what brings you in?") is answered by the couple's general lines instead."""
         if not self.asks_for_facts(labels, text, any_question):
             return None
-        match = match_fact(self.couple, text, [n for n in labels.addressed if n in self.couple.names])
+        match = match_fact(self.couple, text, self._spoken_to(labels))
         if match is not None and self.is_overview(text, match):
             return None
         return match
+
+    def _spoken_to(self, labels: TurnLabels) -> list[str]:
+        """The partners the analysis says the turn addresses (who a fact question is about)."""
+        return [n for n in labels.addressed if n in self.couple.names]
 
     def is_overview(self, text: str, match: FactMatch | None) -> bool:
         overview = open_prompt_score(text, self.rules.open_prompts)
@@ -213,7 +217,7 @@ class Rulebook:
         if last is None:
             return None
         # A short turn shares words with many facts; only a clear question of its own outweighs the hand-on.
-        own = match_fact(self.couple, text, [n for n in labels.addressed if n in self.couple.names],
+        own = match_fact(self.couple, text, self._spoken_to(labels),
                          threshold=OWN_QUESTION_THRESHOLD)
         same = {last} | {mirror_fact(self.couple, last, n) for n in self.couple.names}
         return last if own is None or own.fact_id in same else None
@@ -244,7 +248,7 @@ class Rulebook:
         if Move.CONTENT_QUESTION not in labels.moves and (
                 deepen_score(text, self.rules.deepen_prompts) >= DEEPEN_THRESHOLD):
             return beats  # "what's underneath that?": the partner stays with it, at their layer
-        match = match_fact(self.couple, text, [n for n in labels.addressed if n in self.couple.names])
+        match = match_fact(self.couple, text, self._spoken_to(labels))
         if self.is_overview(text, match):
             return beats  # an overview question: the general surface lines answer it
         out = []
@@ -275,7 +279,7 @@ class Rulebook:
             return beats
         if deepen_score(text, self.rules.deepen_prompts) >= DEEPEN_THRESHOLD:
             return beats
-        match = match_fact(self.couple, text, [n for n in labels.addressed if n in self.couple.names],
+        match = match_fact(self.couple, text, self._spoken_to(labels),
                            threshold=SURFACE_THRESHOLD)
         if match is None:
             return beats
