@@ -179,6 +179,13 @@ def test_addressee_names_that_set_the_scene_object_or_hand_over_the_floor() -> N
     assert therapist("Let's start with Lena on this one. What was that evening like?").addressed == ["Lena"]
 
 
+def test_a_name_closing_a_clause_put_to_you_is_spoken_to() -> None:
+    assert therapist("and the car u sold last spring lena, wat did u get for it").addressed == ["Lena"]
+    assert therapist("The job you started in March omar, how is it going?").addressed == ["Omar"]
+    # ... but not when the name is the object of that clause
+    assert therapist("When you told Lena, how did she take it?").addressed == ["Omar"]
+
+
 def test_cues_are_verbatim_slices_of_the_turn() -> None:
     text = "Omar \u2014 going quiet\u2019s understandable; it\u2019s how you keep things from blowing up."
     labels = therapist(text)

@@ -94,6 +94,15 @@ def _spoken_to(text: str, before: str, after: str) -> bool:
     return False
 
 
+def _closes_you_clause(before: str) -> bool:
+    """A name between a clause put to "you" and a comma is spoken to: "and the clock you bought
+    at auction harold, what did it cost" (not "when you told Marc, ...": there he is its object)."""
+    if not before or not before[-1].isalnum() or _OBJECT_BEFORE.search(before):
+        return False
+    clause = re.split(r"[.!?,;:]", before)[-1]
+    return bool(_SECOND.search(clause))
+
+
 def name_hits(text: str, clients: Sequence[str]) -> list[tuple[str, int, int, bool]]:
     """(name, start, end, is_vocative) for every partner name in the text."""
     rx = _name_rx(tuple(clients))
@@ -107,6 +116,7 @@ def name_hits(text: str, clients: Sequence[str]) -> list[tuple[str, int, int, bo
         vocative = bool(opens and after[:1] in (",", "?", "!", ".", "-", "\u2014", ":"))
         vocative = vocative or bool(before.endswith(",") and (not after or after[:1] in "?.!,;:-\u2014"))
         vocative = vocative or (not after[:1] in (",",) and _spoken_to(text, before, after))
+        vocative = vocative or (after[:1] == "," and _closes_you_clause(before))
         hits.append((_canonical(match.group(1), clients), match.start(), match.end(), vocative))
     return hits
 
