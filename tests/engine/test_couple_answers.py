@@ -214,3 +214,27 @@ def test_an_apology_before_a_question_does_not_swallow_the_answer() -> None:
     s = _session()
     result = s.respond("Sorry Marc, I've been doing all the talking. What do you do for work?")
     assert _pools(result)[0] == ("Marc", "facts.marc_job.plain")
+
+
+def test_a_fact_question_that_says_what_was_it_like_is_still_answered_from_the_sheet() -> None:
+    s = _session()
+    result = s.respond("Where did everyone sleep that night, and what was it like between you the next day?")
+    assert _pools(result)[0][1].startswith("facts.fight_ending")
+    # ... while "what was that like?" on its own keeps the partner with what they just said
+    assert not _pools(s.respond("What was that like?"))[0][1].startswith("facts.")
+
+
+def test_a_short_question_leans_on_the_fact_just_answered() -> None:
+    s = _session("jen-rosa")
+    assert _pools(s.respond("Jen, what time do you normally get in from school?"))[0] == ("Jen", "facts.jen_hours.plain")
+    # Rosa's side of Jen's hours is her shift pattern (a fact of another name on the sheet)
+    assert _pools(s.respond("What about your working pattern, Rosa?"))[0] == ("Rosa", "facts.rosa_shifts.plain")
+
+
+def test_a_fact_handed_on_is_mirrored_by_meaning_when_the_sheet_names_it_differently() -> None:
+    from trainer.engine.facts import mirror_fact
+
+    couple = load_couple("jen-rosa")
+    assert mirror_fact(couple, "jen_hours", "Rosa") == "rosa_shifts"
+    assert mirror_fact(couple, "jen_job", "Rosa") == "rosa_job"  # the name-swapped fact when there is one
+    assert mirror_fact(couple, "kayla_school", "Rosa") == "kayla_school"  # a shared fact stays itself

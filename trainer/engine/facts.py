@@ -36,6 +36,8 @@ MATCH_THRESHOLD = 0.62  # cosine plus the lexical bonus; below it the sheet has 
 MIN_MEANING = 0.52  # and the cosine alone must reach this (a guess from shared words is no answer)
 MIN_MEANING_WITH_WORDS = 0.45  # ... or this, when the question shares several rare words with the fact
 STRONG_OVERLAP = 1.5  # summed rarity of the shared words (1 = a word only this fact uses)
+MIRROR_MIN = 0.6  # a partner's fact stands for the other's only this close (the sheets' name-swapped pairs: 0.60-0.92)
+THREAD_MAX_WORDS = 12  # a question this short may lean on the one before it
 TOPIC_OFFSET = -0.05  # a topic line is short and general: it counts a little less than a question
 
 
@@ -180,12 +182,14 @@ def _queries(text: str) -> list[str]:
 
 
 def match_fact(couple: Couple, text: str, addressed: Sequence[str] = (), threshold: float = MATCH_THRESHOLD,
-               margin: float = 0.12) -> FactMatch | None:
+               margin: float = 0.12, thread: Sequence[str] = ()) -> FactMatch | None:
     """The fact a therapist turn asks about, or None when the sheet has no answer.
 
     "What do you do for work?" asked of Belinda is her job, not Marc's: among facts scoring
     within `margin` of the best, one about the partner the question is about wins (the partner
-    named in it, else the one spoken to)."""
+    named in it, else the one spoken to). A short question stays on the `thread` (the fact just
+    answered) when that scores within `margin` too: "And Rosa, your schedule?" after Jen's hours
+    asks for Rosa's shifts, not her Christmas rota."""
     named = [n for n, _, _, vocative in name_hits(text, couple.names) if not vocative]
     addressed = named[:1] or list(addressed)
     index = _index(couple)
@@ -211,6 +215,12 @@ def match_fact(couple: Couple, text: str, addressed: Sequence[str] = (), thresho
     floor = MIN_MEANING_WITH_WORDS if overlap[best_id] >= STRONG_OVERLAP else MIN_MEANING
     if best < threshold or meaning[best_id] < min(threshold, floor):
         return None
+    on_thread = [f for f in thread if f in per_fact and per_fact[f] >= best - margin]
+    if on_thread and len(text.split()) <= THREAD_MAX_WORDS:
+        best_id = max(on_thread, key=per_fact.__getitem__)
+        if len(addressed) == 1:
+            best_id = mirror_fact(couple, best_id, addressed[0])
+        return FactMatch(best_id, best)
     if len(addressed) == 1:
         who = _id_word(addressed[0])
         other = next((_id_word(n) for n in couple.names if _id_word(n) != who), "")
@@ -231,16 +241,35 @@ def _id_word(name: str) -> str:
 
 def mirror_fact(couple: Couple, fact_id: str, name: str) -> str:
     """The same fact as it concerns `name` (`marc_job` for Belinda is `belinda_job`), when the
-    sheet has it; else the fact itself."""
-    return _mirror(couple, fact_id, _id_word(name))
+    sheet has it, or their fact closest in meaning (a question handed on: "and yours?"); else the
+    fact itself."""
+    return _mirror(couple, fact_id, _id_word(name), closest=True)
 
 
-def _mirror(couple: Couple, fact_id: str, who: str) -> str:
-    """`marc_job` asked of Belinda is `belinda_job`, when the sheet has it."""
+def _mirror(couple: Couple, fact_id: str, who: str, closest: bool = False) -> str:
+    """`marc_job` asked of Belinda is `belinda_job`, when the sheet has it; else, with `closest`,
+    her fact closest in meaning, when one is close enough (Jen's hours are Rosa's shift pattern)."""
     other = next((_id_word(n) for n in couple.names if _id_word(n) != who), "")
     parts = fact_id.split("_")
-    if other and other in parts:
-        mirrored = "_".join(who if p == other else p for p in parts)
-        if any(f.id == mirrored for f in couple.facts):
-            return mirrored
-    return fact_id
+    if not other or other not in parts:
+        return fact_id
+    mirrored = "_".join(who if p == other else p for p in parts)
+    if any(f.id == mirrored for f in couple.facts) or not closest:
+        return mirrored if any(f.id == mirrored for f in couple.facts) else fact_id
+    centroids = _centroids(couple)
+    theirs = [f for f in centroids if who in f.split("_")]
+    if fact_id not in centroids or not theirs:
+        return fact_id
+    closest = max(theirs, key=lambda f: float(centroids[f] @ centroids[fact_id]))
+    return closest if float(centroids[closest] @ centroids[fact_id]) >= MIRROR_MIN else fact_id
+
+
+def _centroids(couple: Couple) -> dict[str, np.ndarray]:
+    """Each fact's mean line embedding, unit length: what the fact is about, as a whole."""
+    index = _index(couple)
+    ids = np.array(index.fact_ids)
+    out = {}
+    for fact_id in dict.fromkeys(index.fact_ids):
+        mean = index.vectors[ids == fact_id].mean(axis=0)
+        out[fact_id] = mean / max(float(np.linalg.norm(mean)), 1e-9)
+    return out
