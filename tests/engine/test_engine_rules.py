@@ -178,3 +178,13 @@ def test_meta_talk_the_analysis_missed_is_still_met_with_a_puzzled_reply() -> No
     s.opening()
     result = say(s, to=("Marc", "Belinda"), text="Are you two just software?")
     assert {p.pool for p in result.plan.speakers} == {"reactions.off_frame"}
+
+
+def test_an_apology_read_as_repair_still_gets_its_question_answered() -> None:
+    s = session()
+    result = say(s, Move.REPAIR, to=("Marc",),
+                 text="Marc, I'm sorry to drag you back to that night, but where did you go when you walked out?")
+    assert result.plan.speakers[0].speaker == "Marc" and result.plan.speakers[0].pool.startswith("facts.")
+    # A repair that asks nothing keeps its own reaction.
+    result = say(s, Move.REPAIR, to=("Marc",), text="I got that wrong earlier, Marc, and I'm sorry.")
+    assert result.plan.speakers[0].pool == "reactions.repair"

@@ -72,6 +72,10 @@ SURFACE_THRESHOLD = 0.75
 # Moves that leave a question to be answered plainly (no therapeutic move to react to).
 PLAIN_MOVES = {Move.CONTENT_QUESTION, Move.GENERIC_EMPATHY}
 
+# Moves that may frame a question without replacing it: "I'm sorry to take you back there, but
+# what was said?" is still asked.
+FRAMING_MOVES = PLAIN_MOVES | {Move.REPAIR}
+
 # Effect key -> persona reaction whose `effect:` may override it.
 OVERRIDE_FIELD = {"equate_protest": "equate_cycles", "equate_accept": "equate_cycles",
                   "raise_sex_pursuer": "raise_sex", "raise_sex_withdrawer": "raise_sex",
@@ -90,7 +94,7 @@ class Rulebook:
     def asks_for_facts(self, labels: TurnLabels, text: str, any_question: bool = False) -> bool:
         """A content question, or a question the analysis left unlabelled in a turn that makes
         no other move: either is answered from the sheet (or honestly not known)."""
-        plain_question = not (set(labels.moves) - PLAIN_MOVES) and bool(any_question or question_sentences(text))
+        plain_question = not (set(labels.moves) - FRAMING_MOVES) and bool(any_question or question_sentences(text))
         return bool(self.couple.facts) and (Move.CONTENT_QUESTION in labels.moves or plain_question)
 
     def asks_fact(self, labels: TurnLabels, text: str, any_question: bool = False) -> FactMatch | None:
