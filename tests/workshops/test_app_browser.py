@@ -9,7 +9,6 @@ feedback right under the scores. Screenshots go to the test's tmp folder (and to
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -17,10 +16,8 @@ import pytest
 from sqlalchemy import select
 
 from tests.accounts.dbkit import person
-from tests.workshops.servers import ROOT, AppServer
-from tests.workshops.test_two_instances import (  # noqa: F401 - `browser` is a fixture
+from tests.workshops.browser_kit import (
     SAY,
-    browser,
     follow_link,
     idle,
     open_dashboard,
@@ -29,7 +26,6 @@ from tests.workshops.test_two_instances import (  # noqa: F401 - `browser` is a 
     sign_in,
     wait_for_metric,
 )
-from trainer import store as st
 from trainer.accounts.assignments import assign_supervisor
 from trainer.review import OverrideChange, save_review
 from trainer.store.models import PracticeSession
@@ -39,20 +35,7 @@ from trainer.workshops.spec import WorkshopSpec
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
-@pytest.fixture
-def app_server(tmp_path: Path) -> Iterator[tuple[AppServer, st.Store]]:
-    url = f"sqlite:///{tmp_path / 'trainer.db'}"
-    store = st.open_store(url)
-    server = AppServer(url, tmp_path / "server", "app", script=ROOT / "streamlit_app.py")
-    try:
-        server.start()
-        yield server, store
-    finally:
-        server.stop()
-        store.dispose()
-
-
-def test_a_workshop_through_the_real_app(app_server, browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_a_workshop_through_the_real_app(app_server, browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     server, store = app_server
     fay = person(store, "fay", "facilitator", password="fay's long secret")
     sue = person(store, "sue", "supervisor", password="sue's long secret")

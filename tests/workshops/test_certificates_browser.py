@@ -6,17 +6,14 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
 from tests.accounts.dbkit import person
-from tests.workshops.servers import ROOT, AppServer
-from tests.workshops.test_two_instances import (  # noqa: F401 - `browser` is a fixture
+from tests.workshops.browser_kit import (
     SAY,
-    browser,
     follow_link,
     idle,
     open_dashboard,
@@ -24,23 +21,9 @@ from tests.workshops.test_two_instances import (  # noqa: F401 - `browser` is a 
     sign_in,
     wait_for_metric,
 )
-from trainer import store as st
 from trainer.workshops.service import join_workshop, list_workshops
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-
-@pytest.fixture
-def app_server(tmp_path: Path) -> Iterator[tuple[AppServer, st.Store]]:
-    url = f"sqlite:///{tmp_path / 'trainer.db'}"
-    store = st.open_store(url)
-    server = AppServer(url, tmp_path / "server", "app", script=ROOT / "streamlit_app.py")
-    try:
-        server.start()
-        yield server, store
-    finally:
-        server.stop()
-        store.dispose()
 
 
 def _download(page, button_name: str, target: Path) -> bytes:  # type: ignore[no-untyped-def]
@@ -54,7 +37,7 @@ def _pdf_text(data: bytes) -> str:
     return " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(data)).pages)
 
 
-def test_a_ce_workshop_from_creation_to_certificates(app_server, browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_a_ce_workshop_from_creation_to_certificates(app_server, browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     server, store = app_server
     fay = person(store, "fay", "facilitator", password="fay's long secret")
 
