@@ -264,12 +264,18 @@ def _mirror(couple: Couple, fact_id: str, who: str, closest: bool = False) -> st
     return closest if float(centroids[closest] @ centroids[fact_id]) >= MIRROR_MIN else fact_id
 
 
+_CENTROIDS: dict[tuple[str, int], dict[str, np.ndarray]] = {}
+
+
 def _centroids(couple: Couple) -> dict[str, np.ndarray]:
     """Each fact's mean line embedding, unit length: what the fact is about, as a whole."""
-    index = _index(couple)
-    ids = np.array(index.fact_ids)
-    out = {}
-    for fact_id in dict.fromkeys(index.fact_ids):
-        mean = index.vectors[ids == fact_id].mean(axis=0)
-        out[fact_id] = mean / max(float(np.linalg.norm(mean)), 1e-9)
-    return out
+    key = (couple.id, id(couple))
+    if key not in _CENTROIDS:
+        index = _index(couple)
+        ids = np.array(index.fact_ids)
+        out = {}
+        for fact_id in dict.fromkeys(index.fact_ids):
+            mean = index.vectors[ids == fact_id].mean(axis=0)
+            out[fact_id] = mean / max(float(np.linalg.norm(mean)), 1e-9)
+        _CENTROIDS[key] = out
+    return _CENTROIDS[key]
