@@ -5,8 +5,6 @@ SmolLM2-135M writes nonsense: these tests assert structure, never content.
 
 from __future__ import annotations
 
-import socket
-import threading
 import time
 from collections.abc import Callable, Iterator
 from typing import Annotated, Literal
@@ -151,34 +149,6 @@ def test_killing_the_server_mid_run_gives_llm_unavailable(
     assert info.value.reason == "connection" and info.value.attempts == 2
 
 
-@pytest.fixture
-def stalled_server() -> Iterator[str]:
-    """Loopback server that accepts connections and never answers."""
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(8)
-    listener.settimeout(0.2)
-    held: list[socket.socket] = []
-    stop = threading.Event()
-
-    def accept() -> None:
-        while not stop.is_set():
-            try:
-                conn, _ = listener.accept()
-            except OSError:
-                continue
-            held.append(conn)  # keep it open, say nothing
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{listener.getsockname()[1]}/v1"
-    stop.set()
-    thread.join(timeout=2)
-    for conn in held:
-        conn.close()
-    listener.close()
-
-
 def _stalled_profile(url: str) -> ProviderProfile:
     return ProviderProfile(provider="openai_compatible", base_url=url, model="m",
                            timeout=1.0, max_retries=1,
@@ -186,8 +156,8 @@ def _stalled_profile(url: str) -> ProviderProfile:
                                       "max_tokens_param": "max_tokens_extra_body"})
 
 
-def test_stalled_server_hits_the_timeout(stalled_server: str) -> None:
-    client = LLMClient(_stalled_profile(stalled_server), max_tokens=16)
+def test_stalled_server_hits_the_timeout(stalled_url: str) -> None:
+    client = LLMClient(_stalled_profile(stalled_url), max_tokens=16)
     bound = 2 * 1.0 + 0.5 + 2.0  # attempts x timeout + backoff + slack
     for call in (lambda: client.complete(MSGS), lambda: list(client.stream(MSGS)),
                  lambda: client.structured(MSGS, Judgement)):
@@ -200,8 +170,8 @@ def test_stalled_server_hits_the_timeout(stalled_server: str) -> None:
         assert "timed out" in str(info.value)
 
 
-def test_stalled_server_doctor_fails_quickly(stalled_server: str) -> None:
+def test_stalled_server_doctor_fails_quickly(stalled_url: str) -> None:
     started = time.monotonic()
-    report = run_doctor(_stalled_profile(stalled_server))
+    report = run_doctor(_stalled_profile(stalled_url))
     assert report.exit_code == 1
     assert time.monotonic() - started < 5

@@ -8,7 +8,6 @@ tests, so the suite stays lean on a 2-core machine.
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -191,33 +190,6 @@ def test_killing_the_server_mid_session_falls_back_and_loses_nothing(
     assert answers and all(t.fallback for t in answers)
     assert "connection failed" in (renderer.last_error or "")
     store.dispose()
-
-
-@pytest.fixture
-def stalled_url() -> Iterator[str]:
-    """A loopback server that accepts connections and never answers."""
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(8)
-    listener.settimeout(0.2)
-    held: list[socket.socket] = []
-    stop = threading.Event()
-
-    def accept() -> None:
-        while not stop.is_set():
-            try:
-                held.append(listener.accept()[0])
-            except OSError:
-                continue
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{listener.getsockname()[1]}/v1"
-    stop.set()
-    thread.join(timeout=2)
-    for conn in held:
-        conn.close()
-    listener.close()
 
 
 def test_a_stalled_server_hits_the_timeout_and_the_turn_falls_back(stalled_url: str) -> None:
