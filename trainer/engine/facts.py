@@ -54,6 +54,7 @@ class _Index:
     offsets: np.ndarray  # (n_lines,): added to a line's cosine
     stems: dict[str, frozenset[str]]  # fact id -> content-word stems of its id, topic, questions, answers
     rarity: dict[str, float]  # stem -> 1 when one fact uses it, 0 when every fact does
+    centroids: dict[str, np.ndarray]  # fact id -> its lines' mean embedding, unit length (what it is about)
 
 
 _STOP = frozenset(["about", "after", "again", "also", "been", "being", "both", "could", "does", "doing", "down", "from", "have", "having", "here", "into", "just", "like", "make", "more", "most", "much", "only", "other", "over", "really", "said", "same", "should", "some", "such", "than", "that", "their", "them", "then", "there", "these", "they", "thing", "things", "this", "those", "very", "want", "well", "were", "what", "when", "where", "which", "while", "with", "would", "your", "yours", "know", "think", "feel", "going", "come", "came", "tell", "does", "didn't", "don't", "alex"])
@@ -145,7 +146,16 @@ def _build_index(couple: Couple) -> _Index:
             counts[word] = counts.get(word, 0) + 1
     n = max(len(stems), 2)
     rarity = {word: math.log(n / c) / math.log(n) for word, c in counts.items()}
-    return _Index(tuple(ids), vectors, np.array(offsets, dtype=np.float32), stems, rarity)
+    return _Index(tuple(ids), vectors, np.array(offsets, dtype=np.float32), stems, rarity, _centroids(ids, vectors))
+
+
+def _centroids(ids: list[str], vectors: np.ndarray) -> dict[str, np.ndarray]:
+    rows = np.array(ids)
+    out = {}
+    for fact_id in dict.fromkeys(ids):
+        mean = vectors[rows == fact_id].mean(axis=0)
+        out[fact_id] = mean / max(float(np.linalg.norm(mean)), 1e-9)
+    return out
 
 
 def matching_text(text: str, names: Sequence[str]) -> str:
@@ -254,28 +264,11 @@ def _mirror(couple: Couple, fact_id: str, who: str, closest: bool = False) -> st
     if not other or other not in parts:
         return fact_id
     mirrored = "_".join(who if p == other else p for p in parts)
-    if any(f.id == mirrored for f in couple.facts) or not closest:
-        return mirrored if any(f.id == mirrored for f in couple.facts) else fact_id
-    centroids = _centroids(couple)
+    if any(f.id == mirrored for f in couple.facts):
+        return mirrored
+    centroids = _index(couple).centroids
     theirs = [f for f in centroids if who in f.split("_")]
-    if fact_id not in centroids or not theirs:
+    if not closest or fact_id not in centroids or not theirs:
         return fact_id
-    closest = max(theirs, key=lambda f: float(centroids[f] @ centroids[fact_id]))
-    return closest if float(centroids[closest] @ centroids[fact_id]) >= MIRROR_MIN else fact_id
-
-
-_CENTROIDS: dict[tuple[str, int], dict[str, np.ndarray]] = {}
-
-
-def _centroids(couple: Couple) -> dict[str, np.ndarray]:
-    """Each fact's mean line embedding, unit length: what the fact is about, as a whole."""
-    key = (couple.id, id(couple))
-    if key not in _CENTROIDS:
-        index = _index(couple)
-        ids = np.array(index.fact_ids)
-        out = {}
-        for fact_id in dict.fromkeys(index.fact_ids):
-            mean = index.vectors[ids == fact_id].mean(axis=0)
-            out[fact_id] = mean / max(float(np.linalg.norm(mean)), 1e-9)
-        _CENTROIDS[key] = out
-    return _CENTROIDS[key]
+    nearest = max(theirs, key=lambda f: float(centroids[f] @ centroids[fact_id]))
+    return nearest if float(centroids[nearest] @ centroids[fact_id]) >= MIRROR_MIN else fact_id

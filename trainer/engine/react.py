@@ -175,8 +175,7 @@ class Rulebook:
         addressed = [n for n in labels.addressed if n in names]
         follow_up = bool(_FOLLOW_UP.search(text))
         passed = self._passed_fact(state, labels, text)
-        thread = self._thread(state)
-        state.last_fact = None
+        previous_fact, state.last_fact = state.last_fact, None
         if question_sentences(text) and not passed:
             state.last_question = text
         if passed and not name_hits(text, names) and state.last_answered_by in names:
@@ -205,7 +204,7 @@ class Rulebook:
         outcomes = {name: self._apply_events(state, name, events[name]) for name in names}
         self._couple_across(state, outcomes)
         beats = all_beats(self.couple, self.rules, state, outcomes, primary, addressed, rng)
-        return Decision(self._answer_facts(state, beats, labels, text, primary, passed, thread))
+        return Decision(self._answer_facts(state, beats, labels, text, primary, passed, previous_fact))
 
     def _passed_fact(self, state: CoupleState, labels: TurnLabels, text: str) -> str | None:
         """The fact just answered, when this turn hands it to the other partner ("and you?"),
@@ -240,14 +239,13 @@ class Rulebook:
         margin = 0.1 if best is not None and best.score >= MIN_MEANING else 0.0
         return best is None or (best.score < MATCH_THRESHOLD and meta > best.score + margin)
 
-    def _thread(self, state: CoupleState) -> list[str]:
+    def _thread(self, last: str | None) -> list[str]:
         """The fact just answered, as it concerns either partner: what a short follow-up leans on."""
-        last = state.last_fact
         return [] if last is None else list(dict.fromkeys([last, *(mirror_fact(self.couple, last, n)
                                                                      for n in self.couple.names)]))
 
     def _answer_facts(self, state: CoupleState, beats: list[Beat], labels: TurnLabels, text: str,
-                      primary: list[str], passed: str | None = None, thread: list[str] | None = None) -> list[Beat]:
+                      primary: list[str], passed: str | None = None, previous_fact: str | None = None) -> list[Beat]:
         """A content question is answered from the fact sheet (or honestly not known), in the
         voice of the partner's current state: curt when defended."""
         if passed is not None:
@@ -257,7 +255,7 @@ class Rulebook:
         if Move.CONTENT_QUESTION not in labels.moves and (
                 deepen_score(text, self.rules.deepen_prompts) >= DEEPEN_THRESHOLD):
             return beats  # "what's underneath that?": the partner stays with it, at their layer
-        match = match_fact(self.couple, text, self._spoken_to(labels), thread=thread or ())
+        match = match_fact(self.couple, text, self._spoken_to(labels), thread=self._thread(previous_fact))
         if _FOLLOW_UP.search(text) and (match is None or match.score < OWN_QUESTION_THRESHOLD):
             return beats  # "say more about that": the partner keeps to what they just said
         if self.is_overview(text, match):
