@@ -18,6 +18,7 @@ import pytest
 from app_helpers import ROOT
 
 from tests.conftest import keep_screenshot
+from tests.workshops import browser_kit
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -135,16 +136,7 @@ def wait_idle(page) -> None:  # type: ignore[no-untyped-def]
 
 
 def say(page, text: str) -> None:  # type: ignore[no-untyped-def]
-    messages = page.locator('[data-testid="stChatMessage"]')
-    before = messages.count()
-    box = page.get_by_placeholder("Speak to the couple\u2026")
-    box.fill(text)
-    box.press("Enter")
-    deadline = time.monotonic() + 30
-    while messages.count() < before + 2 and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert messages.count() >= before + 2, "the couple did not answer"
-    wait_idle(page)
+    browser_kit.say(page, text, settle=wait_idle)
 
 
 def sign_in(page, url: str, tmp_path: Path | None = None) -> None:  # type: ignore[no-untyped-def]

@@ -28,7 +28,9 @@ def shoot(page, tmp_path: Path, name: str) -> None:  # type: ignore[no-untyped-d
     keep_screenshot(target)
 
 
-def say(page, text: str) -> None:  # type: ignore[no-untyped-def]
+def say(page, text: str, settle=None) -> None:  # type: ignore[no-untyped-def]
+    """Type a line to the couple and wait for both partners' replies, then for the page to settle
+    (`settle`, default `idle`)."""
     messages = page.locator('[data-testid="stChatMessage"]')
     before = messages.count()
     box = page.get_by_placeholder("Speak to the couple\u2026")
@@ -38,7 +40,7 @@ def say(page, text: str) -> None:  # type: ignore[no-untyped-def]
     while messages.count() < before + 2 and time.monotonic() < deadline:
         time.sleep(0.2)
     assert messages.count() >= before + 2, "the couple did not answer"
-    idle(page)
+    (settle or idle)(page)
 
 
 def sign_in(page, server: AppServer, login: str, password: str) -> None:  # type: ignore[no-untyped-def]
