@@ -238,3 +238,11 @@ def test_a_fact_handed_on_is_mirrored_by_meaning_when_the_sheet_names_it_differe
     assert mirror_fact(couple, "jen_hours", "Rosa") == "rosa_shifts"
     assert mirror_fact(couple, "jen_job", "Rosa") == "rosa_job"  # the name-swapped fact when there is one
     assert mirror_fact(couple, "kayla_school", "Rosa") == "kayla_school"  # a shared fact stays itself
+
+
+def test_a_question_typed_without_its_mark_after_a_lead_in_still_asks() -> None:
+    from trainer.engine.facts import question_sentences
+
+    assert question_sentences("and the trophy kayla won rosa, wat was it for")
+    assert question_sentences("so the move last year, how did that go")
+    assert not question_sentences("He goes quiet, and I wonder if he's protecting you.")

@@ -168,11 +168,17 @@ def matching_text(text: str, names: Sequence[str]) -> str:
     return encoder_text(text, names)
 
 
+# A question typed without its "?" after a lead-in clause: "and the clock you bought, wat did it cost".
+_ASKED_AFTER_COMMA = re.compile(r"[,;:]\s*(?:what|wat|wot|how|when|where|why|who|which)\s+"
+                                r"(?:is|was|are|were|do|did|does|has|have|had|can|could|would|will)\b", re.IGNORECASE)
+
+
 def question_sentences(text: str) -> list[str]:
     """The sentences of a therapist turn that ask something (the last one first): questions,
     and requests for an account ("Walk me through last Tuesday.")."""
     spans = sentences(normalize(text))
-    return list(reversed([s.text for s in spans if is_question(s.text) or _REQUEST.search(s.text)]))
+    return list(reversed([s.text for s in spans
+                          if is_question(s.text) or _REQUEST.search(s.text) or _ASKED_AFTER_COMMA.search(s.text)]))
 
 
 def _queries(text: str) -> list[str]:

@@ -34,7 +34,7 @@ _CHAT = [(re.compile(rf"\b{a}\b", re.IGNORECASE), b) for a, b in (
     ("cant", "can't"), ("wont", "won't"), ("isnt", "isn't"), ("im", "I'm"), ("ive", "I've"), ("abt", "about"),
     ("bc", "because"), ("cuz", "because"), ("tbh", "to be honest"), ("idk", "I don't know"), ("rn", "right now"),
     ("pls", "please"), ("thx", "thanks"), ("wanna", "want to"), ("gonna", "going to"), ("kinda", "kind of"),
-    ("w/", "with"), ("b4", "before"), ("2gether", "together"), ("ppl", "people"), ("smth", "something"))]
+    ("w/", "with"), ("wat", "what"), ("wot", "what"), ("b4", "before"), ("2gether", "together"), ("ppl", "people"), ("smth", "something"))]
 
 
 def encoder_text(text: str, names: Sequence[str]) -> str:
