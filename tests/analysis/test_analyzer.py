@@ -186,6 +186,14 @@ def test_a_name_closing_a_clause_put_to_you_is_spoken_to() -> None:
     assert therapist("When you told Lena, how did she take it?").addressed == ["Omar"]
 
 
+def test_a_name_given_the_first_turn_is_spoken_to() -> None:
+    assert therapist("tell me about the homes you each grew up in, lena first if thats ok").addressed == ["Lena"]
+    assert therapist("Omar first, then Lena: how did the two of you meet?").addressed == ["Omar"]
+    assert therapist("I'd like to hear from both of you, starting with Omar.").addressed == ["Omar"]
+    # ... but not a name that is the subject of "first ..."
+    assert therapist("Lena first said she was unhappy when, Omar?").addressed == ["Omar"]
+
+
 def test_cues_are_verbatim_slices_of_the_turn() -> None:
     text = "Omar \u2014 going quiet\u2019s understandable; it\u2019s how you keep things from blowing up."
     labels = therapist(text)

@@ -246,3 +246,29 @@ def test_a_question_typed_without_its_mark_after_a_lead_in_still_asks() -> None:
     assert question_sentences("and the trophy kayla won rosa, wat was it for")
     assert question_sentences("so the move last year, how did that go")
     assert not question_sentences("He goes quiet, and I wonder if he's protecting you.")
+
+
+def test_a_detail_the_sheet_never_gives_is_not_answered_with_the_fact_next_to_it() -> None:
+    # Worded unlike any of the sheet's not-answered examples: the sheet says Tessa plays
+    # volleyball, never for which club.
+    assert _pools(_session().respond("Which volleyball club does Tessa play for? What's it called?")) == [
+        ("Marc", "unknown_answers")]
+    assert _pools(_session("dana-greg").respond("Greg, which hymn does your choir sing best?")) == [
+        ("Greg", "unknown_answers")]
+    # ... while what the sheet does give, asked plainly, is still answered from it
+    assert _pools(_session().respond("Does Tessa do any sport?"))[0][1] == "facts.kids_activities.plain"
+    assert _pools(_session("dana-greg").respond("Greg what do you do for work?"))[0][1].startswith("facts.greg_job")
+
+
+def test_a_bare_prompt_to_go_on_keeps_the_partner_with_what_they_said() -> None:
+    for prompt in ("and then?", "Mm. And after that?", "Could you stay with that a bit longer?", "what else?"):
+        s = _session()
+        s.respond("Belinda, what happens inside you when Marc goes out to the garage?")
+        result = s.respond(prompt)
+        assert _pools(result)[0][0] == "Belinda", prompt
+        assert not _pools(result)[0][1].startswith(("facts.", "unknown")), prompt
+
+
+def test_small_talk_about_the_weather_is_talk_outside_the_session() -> None:
+    result = _session("ruth-harold").respond("is it pouring down where you are too? awful out here")
+    assert all(pool == "reactions.off_frame" for _, pool in _pools(result))

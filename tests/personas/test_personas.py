@@ -73,6 +73,16 @@ def test_couples_cover_the_brief() -> None:
     assert min(p.age for p in couples["ruth-harold"].partners) >= 65
 
 
+def test_every_couple_has_a_fact_sheet_and_the_details_it_never_gives() -> None:
+    for couple in list_couples():
+        assert len(couple.facts) >= 40, couple.id
+        not_answered = [q.lower() for fact in couple.facts for q in fact.not_answered]
+        assert len(not_answered) >= 36, couple.id
+        assert len({f.id for f in couple.facts if f.not_answered}) >= 15, couple.id  # spread over the sheet
+        answered = {q.lower() for fact in couple.facts for q in fact.questions}
+        assert not answered & set(not_answered), couple.id  # one question, one side
+
+
 def test_unknown_persona_is_one_line_error() -> None:
     with pytest.raises(TrainerError, match="unknown persona 'nobody'"):
         load_couple("nobody")

@@ -65,7 +65,11 @@ _LEADING_PHRASE = re.compile(
 _OBJECT_BEFORE = re.compile(r"\b(?:from|to|with|about|for|at|of|than|like|without|and|or|by|toward|towards|"
                             r"tell|told|ask|asked|love|loves|leave|left)\s*$", re.IGNORECASE)
 # Phrases that hand the floor to a named partner: "I'd like to hear from Greg first".
-_FLOOR_TO = re.compile(r"\b(?:hear from|start with|begin with|come to|over to|go to|turn to you,)\s*$", re.IGNORECASE)
+_FLOOR_TO = re.compile(r"\b(?:hear from|start(?:ing)? with|begin(?:ning)? with|come to|over to|go to|turn to you,)\s*$",
+                       re.IGNORECASE)
+# A name given the first turn: "tell me about your families, jen first", "Rosa first, then Jen".
+_FIRST_AFTER = re.compile(r"\s*,?\s*(?:first|to start|to begin|(?:you )?go(?:es)? first)\b"
+                          r"(?=\s*(?:[,.:;!?\u2014-]|$|then\b|if\b|please\b|though\b))", re.IGNORECASE)
 
 
 def _canonical(found: str, clients: Sequence[str]) -> str:
@@ -131,6 +135,9 @@ def addressed_partners(text: str, clients: Sequence[str], previous_speaker: str 
     if not clients:
         return []
     hits = name_hits(text, clients)
+    first = next((name for name, _, end, _ in hits if _FIRST_AFTER.match(text[end:])), None)
+    if first is not None:
+        return [first]
     vocatives = [(name, start) for name, start, _, voc in hits if voc]
     vocatives += [(name, start) for name, start, _, voc in hits
                   if not voc and _FLOOR_TO.search(text[:start]) and not re.match(r"\s*and tell", text[start + len(name):])]

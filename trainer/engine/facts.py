@@ -7,7 +7,9 @@ closest fact by cosine similarity of sentence embeddings (the same encoder as
 the turn analysis), so a question in words the sheet never used still finds its
 fact. Words the question shares with a fact (a name, a place, "Miso") add a
 little. Below the threshold the question is one the sheet cannot answer, and the
-partner says so in character.
+partner says so in character; so is a question closer to one of a fact's
+`not_answered` examples (a detail the sheet never gives: Kayla's favourite band,
+the name of the restaurant) than to anything the fact answers.
 """
 
 from __future__ import annotations
@@ -39,12 +41,18 @@ STRONG_OVERLAP = 1.5  # summed rarity of the shared words (1 = a word only this 
 MIRROR_MIN = 0.6  # a partner's fact stands for the other's only this close (the sheets' name-swapped pairs: 0.60-0.92)
 THREAD_MAX_WORDS = 12  # a question this short may lean on the one before it
 TOPIC_OFFSET = -0.05  # a topic line is short and general: it counts a little less than a question
+# One close line is not the whole story: a question near what a fact is about overall (the mean of its
+# lines) gains a little, one that only brushes a single line loses a little.
+CENTROID_WEIGHT = 0.3
+CENTROID_CENTRE = 0.5  # a question this close to a fact's centre neither gains nor loses
+NOT_ANSWERED_MARGIN = 0.03  # a not-answered example this close below the best fact's own line already wins
 
 
 @dataclass(frozen=True)
 class FactMatch:
     fact_id: str
-    score: float
+    score: float  # closeness in meaning plus the bonus for rare words shared with the fact
+    meaning: float = 0.0  # closeness in meaning alone, line and centre (comparable with the meta prompts)
 
 
 @dataclass(frozen=True)
@@ -55,6 +63,7 @@ class _Index:
     stems: dict[str, frozenset[str]]  # fact id -> content-word stems of its id, topic, questions, answers
     rarity: dict[str, float]  # stem -> 1 when one fact uses it, 0 when every fact does
     centroids: dict[str, np.ndarray]  # fact id -> its lines' mean embedding, unit length (what it is about)
+    not_answered: np.ndarray  # (n, 384): questions near a fact that ask for a detail the sheet never gives
 
 
 _STOP = frozenset(["about", "after", "again", "also", "been", "being", "both", "could", "does", "doing", "down", "from", "have", "having", "here", "into", "just", "like", "make", "more", "most", "much", "only", "other", "over", "really", "said", "same", "should", "some", "such", "than", "that", "their", "them", "then", "there", "these", "they", "thing", "things", "this", "those", "very", "want", "well", "were", "what", "when", "where", "which", "while", "with", "would", "your", "yours", "know", "think", "feel", "going", "come", "came", "tell", "does", "didn't", "don't", "alex"])
@@ -134,7 +143,9 @@ def _build_index(couple: Couple) -> _Index:
             ids.append(fact.id)
             texts.append(matching_text(line, names))
             offsets.append(offset)
-    vectors = _cached_vectors(texts)
+    unanswered = [matching_text(q, names) for fact in couple.facts for q in fact.not_answered]
+    vectors = _cached_vectors(texts + unanswered)
+    vectors, not_answered = vectors[:len(texts)], vectors[len(texts):]
     stems = {}
     for fact in couple.facts:
         words = " ".join([fact.id.replace("_", " "), fact.topic, *fact.questions,
@@ -146,7 +157,8 @@ def _build_index(couple: Couple) -> _Index:
             counts[word] = counts.get(word, 0) + 1
     n = max(len(stems), 2)
     rarity = {word: math.log(n / c) / math.log(n) for word, c in counts.items()}
-    return _Index(tuple(ids), vectors, np.array(offsets, dtype=np.float32), stems, rarity, _centroids(ids, vectors))
+    return _Index(tuple(ids), vectors, np.array(offsets, dtype=np.float32), stems, rarity, _centroids(ids, vectors),
+                  not_answered)
 
 
 def _centroids(ids: list[str], vectors: np.ndarray) -> dict[str, np.ndarray]:
@@ -214,29 +226,35 @@ def match_fact(couple: Couple, text: str, addressed: Sequence[str] = (), thresho
     asked = [matching_text(s, couple.names) for s in _queries(text)]
     if not asked:
         return None
-    scores = (get_encoder().encode(asked) @ index.vectors.T).max(axis=0) + index.offsets
+    asked_vectors = get_encoder().encode(asked)
+    scores = (asked_vectors @ index.vectors.T).max(axis=0) + index.offsets
     meaning: dict[str, float] = {}
     for fact_id, score in zip(index.fact_ids, scores.tolist(), strict=True):
         meaning[fact_id] = max(meaning.get(fact_id, -1.0), score)
+    centres = (asked_vectors @ np.stack([index.centroids[f] for f in meaning]).T).max(axis=0)
     words = set().union(*(_stems(a) for a in asked))
-    per_fact, overlap = {}, {}
-    for fact_id, score in meaning.items():
+    per_fact, overlap, ranked, centred = {}, {}, {}, {}
+    for (fact_id, score), centre in zip(meaning.items(), centres.tolist(), strict=True):
         shared = sorted((index.rarity.get(w, 0.0) for w in words & index.stems[fact_id]), reverse=True)
         overlap[fact_id] = sum(shared[:LEXICAL_MAX_WORDS])
         per_fact[fact_id] = score + LEXICAL_BONUS * overlap[fact_id]
-    best_id = max(per_fact, key=per_fact.__getitem__)
-    best = per_fact[best_id]
+        centred[fact_id] = score + CENTROID_WEIGHT * (centre - CENTROID_CENTRE)
+        ranked[fact_id] = centred[fact_id] + LEXICAL_BONUS * overlap[fact_id]
+    best_id = max(ranked, key=ranked.__getitem__)  # which fact: its closest line and its centre
+    best = per_fact[best_id]  # whether the sheet answers at all: its closest line
     # Shared words alone do not make "what's your favourite film?" a fact question; several rare
     # words in common ("your heart last spring") let a looser paraphrase through.
     floor = MIN_MEANING_WITH_WORDS if overlap[best_id] >= STRONG_OVERLAP else MIN_MEANING
     if best < threshold or meaning[best_id] < min(threshold, floor):
+        return None
+    if _asks_beyond(index, asked_vectors, max(meaning.values())):
         return None
     on_thread = [f for f in thread if f in per_fact and per_fact[f] >= best - margin]
     if on_thread and len(text.split()) <= THREAD_MAX_WORDS:
         best_id = max(on_thread, key=per_fact.__getitem__)
         if len(addressed) == 1:
             best_id = mirror_fact(couple, best_id, addressed[0])
-        return FactMatch(best_id, best)
+        return FactMatch(best_id, best, max(centred.values()))
     if len(addressed) == 1:
         who = _id_word(addressed[0])
         other = next((_id_word(n) for n in couple.names if _id_word(n) != who), "")
@@ -247,7 +265,14 @@ def match_fact(couple: Couple, text: str, addressed: Sequence[str] = (), thresho
                 best_id = mirrored
             elif close:
                 best_id = max(close, key=per_fact.__getitem__)
-    return FactMatch(best_id, max(per_fact[best_id], best))
+    return FactMatch(best_id, max(per_fact[best_id], best), max(centred.values()))
+
+
+def _asks_beyond(index: _Index, asked_vectors: np.ndarray, fact_meaning: float) -> bool:
+    """The question is closer to a detail the sheet never gives than to what its best fact answers."""
+    if not len(index.not_answered):
+        return False
+    return float((asked_vectors @ index.not_answered.T).max()) >= fact_meaning - NOT_ANSWERED_MARGIN
 
 
 def _id_word(name: str) -> str:

@@ -13,7 +13,6 @@ import re
 from trainer.analysis.addressee import BOTH_ADDRESS, name_hits
 from trainer.analysis.labels import Move, TurnLabels
 from trainer.engine.facts import (
-    MATCH_THRESHOLD,
     MIN_MEANING,
     FactMatch,
     match_fact,
@@ -49,7 +48,8 @@ from trainer.personas.rules import Rules
 
 # "Say more about that": the partner keeps talking about what they just said, no new topic.
 _FOLLOW_UP = re.compile(r"\b(?:say (?:a bit |a little )?more|tell me more|more about (?:that|this|it)|"
-                        r"what(?:'s| is| was) (?:that|it|this) like|go on|keep going|what do you mean|how so)\b",
+                        r"what(?:'s| is| was) (?:that|it|this) like|go on|keep going|what do you mean|how so|"
+                        r"stay with (?:that|this|it)|what else)\b|\band (?:then|after that)(?: what)?\W*$",
                         re.IGNORECASE)
 
 # Moves that keep the floor with whoever was answering when the turn names nobody ("and underneath
@@ -62,6 +62,9 @@ FLOOR_MOVES = {Move.EVOKE_NEED, Move.CONTENT_QUESTION, Move.GENERIC_EMPATHY, Mov
 # A hurt, a step on the ladder or the sexual topic keeps its own line.
 ANSWERS_QUESTION = {"content_question", "closed", "idle", "generic_empathy", "repair", "evocative_unready", "advice",
                     "frame_cycle"}
+
+# Talk outside the session must read this much closer to the meta prompts than to a fact it is near.
+META_MARGIN = 0.05
 
 # "And your hours?" asks something of its own only when it matches a fact this clearly.
 OWN_QUESTION_THRESHOLD = 0.8
@@ -235,9 +238,10 @@ class Rulebook:
         if meta < META_THRESHOLD:
             return False
         best = match_fact(self.couple, text, labels.addressed, threshold=0.0)
-        # Near a fact, meta must clearly win; far from every fact, it only has to be closer.
-        margin = 0.1 if best is not None and best.score >= MIN_MEANING else 0.0
-        return best is None or (best.score < MATCH_THRESHOLD and meta > best.score + margin)
+        # Compared by meaning alone (a place the sheet names, "is it raining in Bolton?", adds no
+        # meaning); near a fact, meta must clearly win, far from every fact it only has to be closer.
+        margin = META_MARGIN if best is not None and best.meaning >= MIN_MEANING else 0.0
+        return best is None or meta > best.meaning + margin
 
     def _thread(self, last: str | None) -> list[str]:
         """The fact just answered, as it concerns either partner: what a short follow-up leans on."""

@@ -57,12 +57,16 @@ class Fact(_Strict):
     """A surface fact the couple knows and answers from (never a hidden layer).
 
     `questions` are example phrasings a trainee might use; the engine matches a
-    content question to a fact by meaning, not by these exact words.
+    content question to a fact by meaning, not by these exact words. `not_answered`
+    are questions that sound close to it but ask for a detail the answers never give
+    (a favourite, a first, an exact figure, a name): they are answered "I don't know",
+    not with this fact.
     """
 
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_]*$")
     topic: str = Field(min_length=1)
     questions: list[str] = Field(min_length=2)
+    not_answered: list[str] = Field(default_factory=list)
     answers: dict[str, list[FactAnswer]] = Field(min_length=1)
 
     @field_validator("answers")
