@@ -124,6 +124,15 @@ def test_follow_up_stays_with_the_answer() -> None:
     assert Move.FOLLOW_UP_SEX not in therapist("Okay. Let's go back to the money: who pays the bills?", history).moves
 
 
+def test_after_a_client_raises_it_a_reflection_stays_with_it_and_a_question_opens_it() -> None:
+    history = [*OPENING, Turn(speaker="Lena", text="Honestly, we haven't made love in months and I miss him.")]
+    for reflection in ("So that part of your life together has gone quiet, and you miss him.",
+                       "Months without it, and you miss him."):
+        assert Move.FOLLOW_UP_SEX in therapist(reflection, history).moves, reflection
+    for asked in ("Can you tell me more about that, Lena?", "Can you tell me more about what's happened to your sex life?"):
+        assert Move.INVITE_SEX in therapist(asked, history).moves, asked
+
+
 @pytest.mark.parametrize(
     "text",
     [

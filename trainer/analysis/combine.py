@@ -23,7 +23,7 @@ from trainer.analysis.learned.features import TurnFeatures, client_features, the
 from trainer.analysis.learned.heads import load_heads
 from trainer.analysis.learned.lexical import load_lexical
 from trainer.analysis.rules import rule_labels
-from trainer.analysis.text import Span, is_question, sentence_quote
+from trainer.analysis.text import Span, is_question, sentence_quote, sentences
 from trainer.transcript import Turn
 
 # Cue tags that qualify a label: kept only while their label is.
@@ -125,6 +125,12 @@ def _sex_tag_kept(rule: TurnLabels, kept: set[str]) -> bool:
     return rule_sex is not None and str(rule_sex) in kept
 
 
+def _reflects_client(history: History, text: str) -> bool:
+    """A statement about the topic a client has just raised stays with it (a follow-up); asking
+    the client to say more about it is what opens it for the therapist (an invitation)."""
+    return history.sex.client_since and not any(is_question(s.text) for s in sentences(text))
+
+
 def _join_therapist(rule: TurnLabels, feats: TurnFeatures, text: str, names: tuple[str, ...],
                     history: History, mentions: bool) -> TurnLabels:
     rule_sex = rule_sex_of(rule)
@@ -138,14 +144,15 @@ def _join_therapist(rule: TurnLabels, feats: TurnFeatures, text: str, names: tup
         if rule_sex in (Move.INVITE_SEX, Move.FOLLOW_UP_SEX):
             chosen = rule_sex
         else:
-            chosen = Move.FOLLOW_UP_SEX if history.sex.active else Move.INVITE_SEX
+            chosen = Move.FOLLOW_UP_SEX if history.sex.active or _reflects_client(history, text) else Move.INVITE_SEX
         # Staying with the topic in words that never name it is a matter of continuity, which the
         # rules judge (an answer picked up, "that", "go on"): the heads alone would carry any turn
         # after an invitation along as a follow-up. An invitation in words the rules know for the
         # physical bond is taken at the heads' word; one without any needs the heads nearly sure.
         sure = d.encoder["engage_sex"] >= INVITE_WITHOUT_WORDS
         unworded_invite = chosen == Move.INVITE_SEX and not (mentions or rule_sex == Move.INVITE_SEX or sure)
-        unworded_follow_up = chosen == Move.FOLLOW_UP_SEX and not (mentions or rule_sex == Move.FOLLOW_UP_SEX)
+        unworded_follow_up = chosen == Move.FOLLOW_UP_SEX and not (mentions or rule_sex == Move.FOLLOW_UP_SEX
+                                                                    or _reflects_client(history, text))
         if not (unworded_invite or unworded_follow_up):
             final[str(chosen)] = d.best["engage_sex"]
             d.where[str(chosen)] = d.where["engage_sex"]
