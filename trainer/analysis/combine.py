@@ -141,10 +141,11 @@ def _join_therapist(rule: TurnLabels, feats: TurnFeatures, text: str, names: tup
     if d.holds["shaming_sex"]:
         final["shaming_sex"] = d.best["shaming_sex"]
     elif d.holds["engage_sex"] and not echo:
+        reflects = _reflects_client(history, text)
         if rule_sex in (Move.INVITE_SEX, Move.FOLLOW_UP_SEX):
             chosen = rule_sex
         else:
-            chosen = Move.FOLLOW_UP_SEX if history.sex.active or _reflects_client(history, text) else Move.INVITE_SEX
+            chosen = Move.FOLLOW_UP_SEX if history.sex.active or reflects else Move.INVITE_SEX
         # Staying with the topic in words that never name it is a matter of continuity, which the
         # rules judge (an answer picked up, "that", "go on"): the heads alone would carry any turn
         # after an invitation along as a follow-up. An invitation in words the rules know for the
@@ -152,7 +153,7 @@ def _join_therapist(rule: TurnLabels, feats: TurnFeatures, text: str, names: tup
         sure = d.encoder["engage_sex"] >= INVITE_WITHOUT_WORDS
         unworded_invite = chosen == Move.INVITE_SEX and not (mentions or rule_sex == Move.INVITE_SEX or sure)
         unworded_follow_up = chosen == Move.FOLLOW_UP_SEX and not (mentions or rule_sex == Move.FOLLOW_UP_SEX
-                                                                    or _reflects_client(history, text))
+                                                                    or reflects)
         if not (unworded_invite or unworded_follow_up):
             final[str(chosen)] = d.best["engage_sex"]
             d.where[str(chosen)] = d.where["engage_sex"]

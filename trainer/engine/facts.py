@@ -52,7 +52,7 @@ NOT_ANSWERED_MARGIN = 0.03  # a not-answered example this close below the best f
 class FactMatch:
     fact_id: str
     score: float  # closeness in meaning plus the bonus for rare words shared with the fact
-    meaning: float = 0.0  # closeness in meaning alone, line and centre (comparable with the meta prompts)
+    meaning: float  # closeness in meaning alone, line and centre (comparable with the meta prompts)
 
 
 @dataclass(frozen=True)
@@ -233,15 +233,15 @@ def match_fact(couple: Couple, text: str, addressed: Sequence[str] = (), thresho
         meaning[fact_id] = max(meaning.get(fact_id, -1.0), score)
     centres = (asked_vectors @ np.stack([index.centroids[f] for f in meaning]).T).max(axis=0)
     words = set().union(*(_stems(a) for a in asked))
-    per_fact, overlap, ranked, centred = {}, {}, {}, {}
+    per_fact, overlap, gain = {}, {}, {}
     for (fact_id, score), centre in zip(meaning.items(), centres.tolist(), strict=True):
         shared = sorted((index.rarity.get(w, 0.0) for w in words & index.stems[fact_id]), reverse=True)
         overlap[fact_id] = sum(shared[:LEXICAL_MAX_WORDS])
         per_fact[fact_id] = score + LEXICAL_BONUS * overlap[fact_id]
-        centred[fact_id] = score + CENTROID_WEIGHT * (centre - CENTROID_CENTRE)
-        ranked[fact_id] = centred[fact_id] + LEXICAL_BONUS * overlap[fact_id]
-    best_id = max(ranked, key=ranked.__getitem__)  # which fact: its closest line and its centre
+        gain[fact_id] = CENTROID_WEIGHT * (centre - CENTROID_CENTRE)
+    best_id = max(per_fact, key=lambda f: per_fact[f] + gain[f])  # which fact: its closest line and its centre
     best = per_fact[best_id]  # whether the sheet answers at all: its closest line
+    meaning_alone = max(meaning[f] + gain[f] for f in meaning)
     # Shared words alone do not make "what's your favourite film?" a fact question; several rare
     # words in common ("your heart last spring") let a looser paraphrase through.
     floor = MIN_MEANING_WITH_WORDS if overlap[best_id] >= STRONG_OVERLAP else MIN_MEANING
@@ -254,7 +254,7 @@ def match_fact(couple: Couple, text: str, addressed: Sequence[str] = (), thresho
         best_id = max(on_thread, key=per_fact.__getitem__)
         if len(addressed) == 1:
             best_id = mirror_fact(couple, best_id, addressed[0])
-        return FactMatch(best_id, best, max(centred.values()))
+        return FactMatch(best_id, best, meaning_alone)
     if len(addressed) == 1:
         who = _id_word(addressed[0])
         other = next((_id_word(n) for n in couple.names if _id_word(n) != who), "")
@@ -265,7 +265,7 @@ def match_fact(couple: Couple, text: str, addressed: Sequence[str] = (), thresho
                 best_id = mirrored
             elif close:
                 best_id = max(close, key=per_fact.__getitem__)
-    return FactMatch(best_id, max(per_fact[best_id], best), max(centred.values()))
+    return FactMatch(best_id, max(per_fact[best_id], best), meaning_alone)
 
 
 def _asks_beyond(index: _Index, asked_vectors: np.ndarray, fact_meaning: float) -> bool:
