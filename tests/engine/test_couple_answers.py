@@ -33,6 +33,15 @@ def test_an_intake_question_as_the_first_line_is_answered_not_the_scripted_openi
     assert result.plan.speakers[0].pool.startswith("facts.how_long_together")
 
 
+def test_a_detail_the_sheet_never_gives_asked_first_is_not_known_not_the_scripted_opening() -> None:
+    s = start_session(load_couple("marc-belinda"), seed=1)
+    result = s.respond("Which volleyball club is Tessa with? What's it called?")
+    assert result.plan.speakers[0].pool == "unknown_answers"
+    # ... while a greeting as the first line still gets the couple's opening
+    greeted = start_session(load_couple("marc-belinda"), seed=1).respond("Welcome, both of you. Where would you like to start?")
+    assert not greeted.plan.speakers[0].pool.startswith(("facts.", "unknown"))
+
+
 def test_a_question_the_sheet_cannot_answer_gets_an_in_character_not_known() -> None:
     s = _session()
     result = s.respond("Marc, what did you have for breakfast this morning?")

@@ -268,6 +268,16 @@ def match_fact(couple: Couple, text: str, addressed: Sequence[str] = (), thresho
     return FactMatch(best_id, max(per_fact[best_id], best), meaning_alone)
 
 
+def asks_detail_not_given(couple: Couple, text: str) -> bool:
+    """A question plainly about a detail the sheet never gives (close to one of its `not_answered`
+    examples): it is still a question about the couple, to be answered "I don't know"."""
+    index = _index(couple)
+    asked = [matching_text(s, couple.names) for s in _queries(text)]
+    if not asked or not len(index.not_answered):
+        return False
+    return float((get_encoder().encode(asked) @ index.not_answered.T).max()) >= MATCH_THRESHOLD
+
+
 def _asks_beyond(index: _Index, asked_vectors: np.ndarray, fact_meaning: float) -> bool:
     """The question is closer to a detail the sheet never gives than to what its best fact answers."""
     if not len(index.not_answered):

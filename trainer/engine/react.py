@@ -15,6 +15,7 @@ from trainer.analysis.labels import Move, TurnLabels
 from trainer.engine.facts import (
     MIN_MEANING,
     FactMatch,
+    asks_detail_not_given,
     match_fact,
     mirror_fact,
     question_sentences,
@@ -109,6 +110,13 @@ class Rulebook:
         if match is not None and self.is_overview(text, match):
             return None
         return match
+
+    def asks_about_couple(self, labels: TurnLabels, text: str) -> bool:
+        """A question about the couple themselves: a fact of the sheet, or a detail it never gives
+        ("what's the name of Tessa's club?"), as opposed to a greeting or a broad opener."""
+        if self.asks_fact(labels, text) is not None:
+            return True
+        return self.asks_for_facts(labels, text) and asks_detail_not_given(self.couple, text)
 
     def _spoken_to(self, labels: TurnLabels) -> list[str]:
         """The partners the analysis says the turn addresses (who a fact question is about)."""

@@ -117,7 +117,7 @@ class Session:
         count, text = self.state.therapist_turns, self._turns[index].text
         flags: list[Flag] = []
         generic = set(labels.moves) <= OPENER_MOVES and len(labels.addressed) != 1
-        generic = generic and self.rulebook.asks_fact(labels, text) is None
+        generic = generic and not self.rulebook.asks_about_couple(labels, text)
         if not self.state.opened and count == 1 and generic:
             self.state.opened = True
             plan = opening_plan(self.couple, self.state, self._turns, self.rules, therapist_text=text)
