@@ -133,6 +133,15 @@ def test_after_a_client_raises_it_a_reflection_stays_with_it_and_a_question_open
         assert Move.INVITE_SEX in therapist(asked, history).moves, asked
 
 
+def test_tell_me_more_about_something_else_the_client_said_is_not_about_sex() -> None:
+    history = [*OPENING, Turn(speaker="Lena", text="We don't sleep together any more. And his brother moved in with us.")]
+    for asked in ("Omar, you said your brother lives with you now. Can you tell me how that came about?",
+                  "Earlier you talked about the new job, Lena. What's that been like?"):
+        assert not {Move.INVITE_SEX, Move.FOLLOW_UP_SEX} & set(therapist(asked, history).moves), asked
+    recalled = "You said you don't sleep together any more. Can you tell me more about that?"
+    assert Move.INVITE_SEX in therapist(recalled, history).moves
+
+
 @pytest.mark.parametrize(
     "text",
     [

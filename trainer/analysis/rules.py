@@ -63,7 +63,7 @@ def _sex_move(f: SexFeatures, st: SexState, text: str, last_client: str = "") ->
     if st.active and not shifted and related:
         return Move.FOLLOW_UP_SEX, "continues", _question_sentence(f)
     if not st.active and st.client_last_sexual and not shifted:
-        asked = _says_more(f)
+        asked = _says_more(f, last_client)
         if asked is not None:
             return Move.INVITE_SEX, "says_more", asked
     return None, None, None
@@ -77,9 +77,19 @@ _SAY_MORE = re.compile(
 _POINTER = re.compile(r"\b(?:that|this|it|those)\b", re.IGNORECASE)
 
 
-def _says_more(f: SexFeatures) -> int | None:
-    """A short request, in one sentence, to say more about what the client just said."""
+_RECALLS = re.compile(
+    r"\b(?:you (?:mentioned|said|told|brought up|talked about|spoke about|described)|earlier you|going back to)\b",
+    re.IGNORECASE,
+)
+
+
+def _says_more(f: SexFeatures, last_client: str) -> int | None:
+    """A short request, in one sentence, to say more about what the client just said. A sentence
+    before it that recalls something else a client said ("you mentioned your mum...", none of
+    the words of the client's last turn) is what "that" points to, not the sexual mention."""
     for i, span in enumerate(f.sentences):
+        if _RECALLS.search(span.text) and not _overlap(span.text, last_client):
+            return None
         if _SAY_MORE.search(span.text) and _POINTER.search(span.text) and len(span.text.split()) <= 14:
             return i
     return None
