@@ -133,6 +133,13 @@ def test_after_a_client_raises_it_a_reflection_stays_with_it_and_a_question_open
         assert Move.INVITE_SEX in therapist(asked, history).moves, asked
 
 
+def test_a_bare_request_to_say_more_after_a_client_raises_it_opens_it() -> None:
+    history = [*OPENING, Turn(speaker="Lena", text="He hasn't kissed me properly since the summer.")]
+    for asked in ("Can you tell me more?", "Go on, say a bit more.", "I'd love to hear more."):
+        assert Move.INVITE_SEX in therapist(asked, history).moves, asked
+    assert Move.INVITE_SEX not in therapist("Let's talk about the budget.", history).moves
+
+
 def test_tell_me_more_about_something_else_the_client_said_is_not_about_sex() -> None:
     history = [*OPENING, Turn(speaker="Lena", text="We don't sleep together any more. And his brother moved in with us.")]
     for asked in ("Omar, you said your brother lives with you now. Can you tell me how that came about?",

@@ -22,7 +22,7 @@ from trainer.analysis.labels import Cue, Disclosure, Move, TurnLabels
 from trainer.analysis.learned.features import TurnFeatures, client_features, therapist_features
 from trainer.analysis.learned.heads import load_heads
 from trainer.analysis.learned.lexical import load_lexical
-from trainer.analysis.rules import rule_labels
+from trainer.analysis.rules import recalls_something_else, rule_labels
 from trainer.analysis.text import Span, is_question, sentence_quote, sentences
 from trainer.transcript import Turn
 
@@ -37,7 +37,6 @@ _ABOUT = {"validate_protective_move", "blame", "take_sides", "repair"}
 # An abuse label flags the session and makes the couple recoil, so it needs the rules' hostile
 # words too unless the heads are nearly certain: ordinary clinical talk must never draw it.
 ABUSE_ALONE = 0.9
-INVITE_WITHOUT_WORDS = 0.97
 RULE_MARGIN = 0.25
 _TENTATIVE = re.compile(r"\b(?:wonder|perhaps|maybe|guess|imagine|could it be|is it that|am i right|is that right|"
                         r"i'm curious if|might|sounds like|seems like|i sense)\b", re.IGNORECASE)
@@ -66,8 +65,13 @@ def final_labels(turns: Sequence[Turn], index: int, names: tuple[str, ...], hist
         labels = _join_therapist(rule, feats, turn.text, names, history, f.mentions)
         return labels, False
     feats = client_features(turn.text, rule, f, history, names)
-    labels = _join_client(rule, feats, turn.text, history)
-    return labels, labels.has(Disclosure.MENTIONS_SEX) and f.last_sentence_sexual
+    labels, sexual_sentence = _join_client(rule, feats, turn.text, history)
+    if not labels.has(Disclosure.MENTIONS_SEX):
+        return labels, False
+    # Where the rules know no words for it, the sentence the heads heard it in tells whether the
+    # turn ends on it ("I miss her feet on my legs at night. Silly.").
+    ends = f.last_sentence_sexual if f.mentions else sexual_sentence >= len(feats.spans) - 2
+    return labels, ends
 
 
 class _Decisions:
@@ -148,13 +152,15 @@ def _join_therapist(rule: TurnLabels, feats: TurnFeatures, text: str, names: tup
             chosen = Move.FOLLOW_UP_SEX if history.sex.active or reflects else Move.INVITE_SEX
         # Staying with the topic in words that never name it is a matter of continuity, which the
         # rules judge (an answer picked up, "that", "go on"): the heads alone would carry any turn
-        # after an invitation along as a follow-up. An invitation in words the rules know for the
-        # physical bond is taken at the heads' word; one without any needs the heads nearly sure.
-        sure = d.encoder["engage_sex"] >= INVITE_WITHOUT_WORDS
-        unworded_invite = chosen == Move.INVITE_SEX and not (mentions or rule_sex == Move.INVITE_SEX or sure)
+        # after an invitation along as a follow-up. An invitation is taken at the heads' word, in
+        # words the rules know or not: trainees name the physical bond in more ways than any list
+        # holds ("between the sheets", "still lovers, not only colleagues"), unless the turn takes
+        # up something else the client said ("you mentioned your brother moved in...").
         unworded_follow_up = chosen == Move.FOLLOW_UP_SEX and not (mentions or rule_sex == Move.FOLLOW_UP_SEX
                                                                     or reflects)
-        if not (unworded_invite or unworded_follow_up):
+        elsewhere = not mentions and rule_sex is None and any(
+            recalls_something_else(span.text, history.last_client_text, names) for span in feats.spans)
+        if not (unworded_follow_up or elsewhere):
             final[str(chosen)] = d.best["engage_sex"]
             d.where[str(chosen)] = d.where["engage_sex"]
     elif d.holds["sideline_sex"]:
@@ -188,7 +194,8 @@ def _join_therapist(rule: TurnLabels, feats: TurnFeatures, text: str, names: tup
     return out
 
 
-def _join_client(rule: TurnLabels, feats: TurnFeatures, text: str, history: History) -> TurnLabels:
+def _join_client(rule: TurnLabels, feats: TurnFeatures, text: str, history: History) -> tuple[TurnLabels, int]:
+    """The client turn's labels, and the sentence the heads heard the sexual topic in."""
     d = _Decisions("client", feats, {str(x) for x in rule.disclosures})
     final = {label: d.best[label] for label, holds in d.holds.items() if holds}
     if "confirms_conjecture" in final and "rejects_conjecture" in final:
@@ -199,4 +206,4 @@ def _join_client(rule: TurnLabels, feats: TurnFeatures, text: str, history: Hist
             and not any(c.label == "confirms_need_conjecture" for c in out.cues):
         first = next(c for c in out.cues if c.label == "confirms_conjecture")
         out.cues.append(Cue(label="confirms_need_conjecture", quote=first.quote, about=rule.speaker))
-    return out
+    return out, d.where["mentions_sex"]

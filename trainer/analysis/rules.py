@@ -30,7 +30,8 @@ def sex_of(text: str, names: tuple[str, ...], couple: bool, therapist: bool = Tr
 _ENCOURAGER = {"mm-hmm", "mhm", "uh-huh", "go on", "i see", "okay", "ok", "right", "yes", "yeah", "and", "say more", "tell me more"}
 
 
-def _sex_move(f: SexFeatures, st: SexState, text: str, last_client: str = "") -> tuple[Move | None, str | None, int | None]:
+def _sex_move(f: SexFeatures, st: SexState, text: str, last_client: str = "",
+              names: tuple[str, ...] = ()) -> tuple[Move | None, str | None, int | None]:
     """The sexual-topic move of a therapist turn, a detail tag, and the sentence to quote.
 
     Named topic: shaming > sidelining > invitation (question, opening, normalizing;
@@ -63,18 +64,26 @@ def _sex_move(f: SexFeatures, st: SexState, text: str, last_client: str = "") ->
     if st.active and not shifted and related:
         return Move.FOLLOW_UP_SEX, "continues", _question_sentence(f)
     if not st.active and st.client_last_sexual and not shifted:
-        asked = _says_more(f, last_client)
+        asked = _says_more(f, last_client, names)
         if asked is not None:
             return Move.INVITE_SEX, "says_more", asked
     return None, None, None
 
 
 _SAY_MORE = re.compile(
-    r"\b(?:tell me|say (?:a bit |a little )?more|more about|talk about|what(?:'s| is| was) (?:that|it|this) (?:been )?like|"
+    r"\b(?:tell me|(?:say|hear) (?:a bit |a little )?more|more about|keep going|talk about|what(?:'s| is| was) (?:that|it|this) (?:been )?like|"
     r"how (?:is|was|has) (?:that|it|this)|what happens|what do you mean|help me understand|go on)\b",
     re.IGNORECASE,
 )
 _POINTER = re.compile(r"\b(?:that|this|it|those)\b", re.IGNORECASE)
+_BARE_WORDS = frozenset("can could would will you u please a bit little more go on and so okay ok mm hmm yeah then just "
+                        "maybe me us tell say about for if want to like i'd i love hear keep going".split())
+
+
+def _bare(sentence: str) -> bool:
+    """A request to say more that names nothing ("Can you tell me more?", "Go on, say more."):
+    it is about what was just said."""
+    return all(w in _BARE_WORDS for w in re.findall(r"[\w']+", sentence.lower()))
 
 
 _RECALLS = re.compile(
@@ -83,14 +92,24 @@ _RECALLS = re.compile(
 )
 
 
-def _says_more(f: SexFeatures, last_client: str) -> int | None:
+def recalls_something_else(span_text: str, last_client: str, names: tuple[str, ...]) -> bool:
+    """A sentence that recalls something a client said other than their words about sex ("you
+    mentioned your mum is living with you"): what follows is about that."""
+    if not _RECALLS.search(span_text):
+        return False
+    f = sex_of(last_client, names, len(names) >= 2, False)
+    sexual = " ".join(f.sentences[i].text for i in f.mention_sentences) or last_client
+    return not _overlap(span_text, sexual)
+
+
+def _says_more(f: SexFeatures, last_client: str, names: tuple[str, ...]) -> int | None:
     """A short request, in one sentence, to say more about what the client just said. A sentence
-    before it that recalls something else a client said ("you mentioned your mum...", none of
-    the words of the client's last turn) is what "that" points to, not the sexual mention."""
+    before it that recalls something else a client said is what "that" points to, not the
+    sexual mention."""
     for i, span in enumerate(f.sentences):
-        if _RECALLS.search(span.text) and not _overlap(span.text, last_client):
+        if recalls_something_else(span.text, last_client, names):
             return None
-        if _SAY_MORE.search(span.text) and _POINTER.search(span.text) and len(span.text.split()) <= 14:
+        if _SAY_MORE.search(span.text) and (_POINTER.search(span.text) and len(span.text.split()) <= 14 or _bare(span.text)):
             return i
     return None
 
@@ -122,7 +141,7 @@ def rule_labels(turns: Sequence[Turn], index: int, names: tuple[str, ...], histo
     if turn.is_therapist:
         f = sex_of(turn.text, names, couple)
         ordinal = history.therapist_count + 1
-        sex = _sex_move(f, history.sex, normalize(turn.text), history.last_client_text)
+        sex = _sex_move(f, history.sex, normalize(turn.text), history.last_client_text, names)
         return label_therapist(turn, index, ordinal, names, history, lex, f, sex), f
     previous = turns[history.last_therapist] if history.last_therapist is not None else None
     f = sex_of(turn.text, names, couple, False)
