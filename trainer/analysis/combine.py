@@ -38,6 +38,7 @@ _ABOUT = {"validate_protective_move", "blame", "take_sides", "repair"}
 # words too unless the heads are nearly certain: ordinary clinical talk must never draw it.
 ABUSE_ALONE = 0.9
 RULE_MARGIN = 0.25
+_REQUEST = re.compile(r"\s*(?:so,? |and,? |now,? )?(?:tell me|talk me|walk me|take me|describe|paint me)\b", re.IGNORECASE)
 _TENTATIVE = re.compile(r"\b(?:wonder|perhaps|maybe|guess|imagine|could it be|is it that|am i right|is that right|"
                         r"i'm curious if|might|sounds like|seems like|i sense)\b", re.IGNORECASE)
 
@@ -88,6 +89,7 @@ class _Decisions:
         # The encoder's own word, for the bars that ask the heads to be nearly certain.
         self.encoder = {label: float(probs[:, j].max()) for j, label in enumerate(heads.labels)}
         self.where = {label: int(np.argmax(probs[:, j])) for j, label in enumerate(heads.labels)}
+        self.threshold = heads.threshold
         self.holds = {label: self.best[label] >= heads.threshold(label) - (RULE_MARGIN if label in rule_found else 0)
                       for label in heads.labels}
 
@@ -182,6 +184,14 @@ def _join_therapist(rule: TurnLabels, feats: TurnFeatures, text: str, names: tup
         return about_partners(text, span.end - 1, rule.addressed, list(names), (span.start, span.end)) or list(rule.addressed)
 
     out = _rebuild(rule, final, d.where, feats.spans, text, list(rule.addressed), about_of)
+    leaning = d.best["engage_sex"] >= d.threshold("engage_sex") - RULE_MARGIN
+    if leaning and not any(m in SEX_MOVES for m in out.moves):
+        # Held a little below the bar, like a label the rules also found: here the agreeing
+        # signal can only come later, from a client answering about it (history.advance).
+        span = feats.spans[min(d.where["engage_sex"], len(feats.spans) - 1)]
+        if is_question(span.text) or _REQUEST.match(span.text):
+            out.leaning_invite = Cue(label=str(Move.INVITE_SEX), quote=sentence_quote(text, span))
+            out.leaning_score = round(d.best["engage_sex"], 3)
     if "blame" in out.about and "take_sides" in out.about and Move.BLAME not in rule.moves:
         # "She's right, he should listen": the blame the heads hear is of the partner sided against.
         out.about["blame"] = list(out.about["take_sides"])

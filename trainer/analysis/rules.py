@@ -51,6 +51,9 @@ def _sex_move(f: SexFeatures, st: SexState, text: str, last_client: str = "",
             return move, None, (asking or f.inviting or f.mention_sentences)[0]
         if st.active or st.invited:
             return Move.FOLLOW_UP_SEX, "reflection", f.mention_sentences[0]
+        asked = _says_more(f, last_client, names) if st.client_last_sexual else None
+        if asked is not None:  # "You said you don't sleep together. Tell me more about that?"
+            return Move.INVITE_SEX, "says_more", asked
         return Move.SIDELINE_SEX, "echo", f.mention_sentences[0]
     if not (st.client_since or st.active):
         return None, None, None
