@@ -22,7 +22,7 @@ from trainer.analysis.labels import Cue, Disclosure, Move, TurnLabels
 from trainer.analysis.learned.features import TurnFeatures, client_features, therapist_features
 from trainer.analysis.learned.heads import load_heads
 from trainer.analysis.learned.lexical import load_lexical
-from trainer.analysis.rules import recalls_something_else, rule_labels
+from trainer.analysis.rules import asks_to_say_more, recalls_something_else, rule_labels
 from trainer.analysis.text import Span, is_question, sentence_quote, sentences
 from trainer.transcript import Turn
 
@@ -144,6 +144,9 @@ def _join_therapist(rule: TurnLabels, feats: TurnFeatures, text: str, names: tup
     d = _Decisions("therapist", feats, found)
     final: dict[str, float] = {}
     echo = rule_sex == Move.SIDELINE_SEX and any(c.label == "sex_echo" for c in rule.cues)
+    elsewhere = not mentions and rule_sex is None and any(
+        recalls_something_else(span.text, history.last_client_text, names)
+        or asks_to_say_more(span.text) and not history.sex.client_last_sexual for span in feats.spans)
     if d.holds["shaming_sex"]:
         final["shaming_sex"] = d.best["shaming_sex"]
     elif d.holds["engage_sex"] and not echo:
@@ -157,11 +160,10 @@ def _join_therapist(rule: TurnLabels, feats: TurnFeatures, text: str, names: tup
         # after an invitation along as a follow-up. An invitation is taken at the heads' word, in
         # words the rules know or not: trainees name the physical bond in more ways than any list
         # holds ("between the sheets", "still lovers, not only colleagues"), unless the turn takes
-        # up something else the client said ("you mentioned your brother moved in...").
+        # up something else the client said ("you mentioned your brother moved in...", or "tell me
+        # about that" after a last client turn about something else).
         unworded_follow_up = chosen == Move.FOLLOW_UP_SEX and not (mentions or rule_sex == Move.FOLLOW_UP_SEX
                                                                     or reflects)
-        elsewhere = not mentions and rule_sex is None and any(
-            recalls_something_else(span.text, history.last_client_text, names) for span in feats.spans)
         if not (unworded_follow_up or elsewhere):
             final[str(chosen)] = d.best["engage_sex"]
             d.where[str(chosen)] = d.where["engage_sex"]
@@ -185,7 +187,7 @@ def _join_therapist(rule: TurnLabels, feats: TurnFeatures, text: str, names: tup
 
     out = _rebuild(rule, final, d.where, feats.spans, text, list(rule.addressed), about_of)
     leaning = d.best["engage_sex"] >= d.threshold("engage_sex") - RULE_MARGIN
-    if leaning and not any(m in SEX_MOVES for m in out.moves):
+    if leaning and not elsewhere and not any(m in SEX_MOVES for m in out.moves):
         # Held a little below the bar, like a label the rules also found: here the agreeing
         # signal can only come later, from a client answering about it (history.advance).
         span = feats.spans[min(d.where["engage_sex"], len(feats.spans) - 1)]

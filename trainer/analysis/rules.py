@@ -105,6 +105,12 @@ def recalls_something_else(span_text: str, last_client: str, names: tuple[str, .
     return not _overlap(span_text, sexual)
 
 
+def asks_to_say_more(sentence: str) -> bool:
+    """"Tell me about that", "Can you say more?": a request about what was just said."""
+    return bool(_SAY_MORE.search(sentence)) and (bool(_POINTER.search(sentence)) and len(sentence.split()) <= 14
+                                                  or _bare(sentence))
+
+
 def _says_more(f: SexFeatures, last_client: str, names: tuple[str, ...]) -> int | None:
     """A short request, in one sentence, to say more about what the client just said. A sentence
     before it that recalls something else a client said is what "that" points to, not the
@@ -112,7 +118,7 @@ def _says_more(f: SexFeatures, last_client: str, names: tuple[str, ...]) -> int 
     for i, span in enumerate(f.sentences):
         if recalls_something_else(span.text, last_client, names):
             return None
-        if _SAY_MORE.search(span.text) and (_POINTER.search(span.text) and len(span.text.split()) <= 14 or _bare(span.text)):
+        if asks_to_say_more(span.text):
             return i
     return None
 
