@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from trainer.analysis.combine import final_labels, learned_layer_enabled
 from trainer.analysis.history import History, advance
-from trainer.analysis.labels import Cue, Move, TurnLabels
+from trainer.analysis.labels import TurnLabels
 from trainer.analysis.learned.features import prewarm
 from trainer.transcript import Transcript, Turn
 
@@ -34,22 +34,7 @@ def analyze_transcript(transcript: Transcript) -> list[TurnLabels]:
     history = History()
     if learned_layer_enabled() and len(names) >= 2:
         prewarm([t.text for t in transcript.turns], names)
-    out: list[TurnLabels] = []
-    for i in range(len(transcript.turns)):
-        out.append(_label_and_advance(transcript.turns, i, names, history))
-        if history.sex.answered is not None:
-            _credit_invitation(out[history.sex.answered[0]], history.sex.answered)
-    return out
-
-
-def _credit_invitation(labels: TurnLabels, answered: tuple[int, Cue, float]) -> None:
-    """A question the client answered about the physical bond invited it: the whole-session
-    reading (the evaluator's) credits that turn, quoting its question."""
-    _, cue, score = answered
-    if Move.INVITE_SEX not in labels.moves:
-        labels.moves.append(Move.INVITE_SEX)
-        labels.cues.append(cue)
-        labels.confidence[str(Move.INVITE_SEX)] = score
+    return [_label_and_advance(transcript.turns, i, names, history) for i in range(len(transcript.turns))]
 
 
 def _prefix_keys(turns: Sequence[Turn], names: tuple[str, ...], upto: int) -> list[int]:

@@ -38,7 +38,7 @@ _ABOUT = {"validate_protective_move", "blame", "take_sides", "repair"}
 # words too unless the heads are nearly certain: ordinary clinical talk must never draw it.
 ABUSE_ALONE = 0.9
 RULE_MARGIN = 0.25
-_REQUEST = re.compile(r"\s*(?:so,? |and,? |now,? )?(?:tell me|talk me|walk me|take me|describe|paint me)\b", re.IGNORECASE)
+INVITE_WITHOUT_WORDS = 0.97
 _TENTATIVE = re.compile(r"\b(?:wonder|perhaps|maybe|guess|imagine|could it be|is it that|am i right|is that right|"
                         r"i'm curious if|might|sounds like|seems like|i sense)\b", re.IGNORECASE)
 
@@ -89,7 +89,6 @@ class _Decisions:
         # The encoder's own word, for the bars that ask the heads to be nearly certain.
         self.encoder = {label: float(probs[:, j].max()) for j, label in enumerate(heads.labels)}
         self.where = {label: int(np.argmax(probs[:, j])) for j, label in enumerate(heads.labels)}
-        self.threshold = heads.threshold
         self.holds = {label: self.best[label] >= heads.threshold(label) - (RULE_MARGIN if label in rule_found else 0)
                       for label in heads.labels}
 
@@ -157,14 +156,16 @@ def _join_therapist(rule: TurnLabels, feats: TurnFeatures, text: str, names: tup
             chosen = Move.FOLLOW_UP_SEX if history.sex.active or reflects else Move.INVITE_SEX
         # Staying with the topic in words that never name it is a matter of continuity, which the
         # rules judge (an answer picked up, "that", "go on"): the heads alone would carry any turn
-        # after an invitation along as a follow-up. An invitation is taken at the heads' word, in
-        # words the rules know or not: trainees name the physical bond in more ways than any list
-        # holds ("between the sheets", "still lovers, not only colleagues"), unless the turn takes
-        # up something else the client said ("you mentioned your brother moved in...", or "tell me
-        # about that" after a last client turn about something else).
+        # after an invitation along as a follow-up. An invitation in words the rules know for the
+        # physical bond is taken at the heads' word; one without any needs the heads nearly sure
+        # (a bare "and you?" must never open it), and none stands when the turn takes up something
+        # else the client said ("you mentioned your brother moved in...", or "tell me about that"
+        # after a last client turn about something else).
+        sure = d.encoder["engage_sex"] >= INVITE_WITHOUT_WORDS
+        unworded_invite = chosen == Move.INVITE_SEX and not (mentions or rule_sex == Move.INVITE_SEX or sure)
         unworded_follow_up = chosen == Move.FOLLOW_UP_SEX and not (mentions or rule_sex == Move.FOLLOW_UP_SEX
                                                                     or reflects)
-        if not (unworded_follow_up or elsewhere):
+        if not (unworded_invite or unworded_follow_up or elsewhere):
             final[str(chosen)] = d.best["engage_sex"]
             d.where[str(chosen)] = d.where["engage_sex"]
     elif d.holds["sideline_sex"]:
@@ -186,14 +187,6 @@ def _join_therapist(rule: TurnLabels, feats: TurnFeatures, text: str, names: tup
         return about_partners(text, span.end - 1, rule.addressed, list(names), (span.start, span.end)) or list(rule.addressed)
 
     out = _rebuild(rule, final, d.where, feats.spans, text, list(rule.addressed), about_of)
-    leaning = d.best["engage_sex"] >= d.threshold("engage_sex") - RULE_MARGIN
-    if leaning and not elsewhere and not any(m in SEX_MOVES for m in out.moves):
-        # Held a little below the bar, like a label the rules also found: here the agreeing
-        # signal can only come later, from a client answering about it (history.advance).
-        span = feats.spans[min(d.where["engage_sex"], len(feats.spans) - 1)]
-        if is_question(span.text) or _REQUEST.match(span.text):
-            out.leaning_invite = Cue(label=str(Move.INVITE_SEX), quote=sentence_quote(text, span))
-            out.leaning_score = round(d.best["engage_sex"], 3)
     if "blame" in out.about and "take_sides" in out.about and Move.BLAME not in rule.moves:
         # "She's right, he should listen": the blame the heads hear is of the partner sided against.
         out.about["blame"] = list(out.about["take_sides"])

@@ -9,7 +9,7 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass, field
 
-from trainer.analysis.labels import Cue, Disclosure, Move, TurnLabels
+from trainer.analysis.labels import Disclosure, Move, TurnLabels
 
 SEX_MOVES = (Move.INVITE_SEX, Move.FOLLOW_UP_SEX, Move.SIDELINE_SEX, Move.SHAMING_SEX)
 
@@ -23,8 +23,6 @@ class SexState:
     client_last_sexual: bool = False  # the latest client turn ends on it
     client_ever: bool = False
     invited: bool = False
-    leaning: tuple[int, Cue, float] | None = None  # the last therapist turn's leaning question, if any
-    answered: tuple[int, Cue, float] | None = None  # a leaning question a client has just answered about it
 
 
 @dataclass
@@ -51,9 +49,6 @@ def advance(history: History, is_therapist: bool, speaker: str, text: str, label
         st.active = sex_move in (Move.INVITE_SEX, Move.FOLLOW_UP_SEX)
         st.invited = st.invited or sex_move == Move.INVITE_SEX
         st.client_since = False
-        lean = labels.leaning_invite
-        st.leaning = (labels.index, lean, labels.leaning_score) if lean is not None and not st.active else None
-        st.answered = None
         history.previous_speaker = None
         history.recent_movers = []
         history.last_therapist = labels.index
@@ -63,12 +58,6 @@ def advance(history: History, is_therapist: bool, speaker: str, text: str, label
         return
     mentions = labels.has(Disclosure.MENTIONS_SEX)
     st.client_since = st.client_since or mentions
-    st.answered = None
-    if mentions and st.leaning is not None:
-        # The client answered the therapist's question about the physical bond: it was an
-        # invitation, and the thread is the therapist's from here on.
-        st.answered, st.leaning = st.leaning, None
-        st.active = st.invited = True
     st.client_last_sexual = mentions and ends_sexual
     st.client_ever = st.client_ever or mentions
     history.previous_speaker = speaker

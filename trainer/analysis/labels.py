@@ -73,10 +73,6 @@ class TurnLabels(BaseModel):
     cues: list[Cue] = Field(default_factory=list)
     # how sure the analysis is of each label (0-1): the learned layer's probability, 1.0 for rule-only labels
     confidence: dict[str, float] = Field(default_factory=dict)
-    # A question that leaned toward the physical bond without the heads being sure: an
-    # invitation if the client's answer turns to it (set by the analysis, not part of the output).
-    leaning_invite: Cue | None = Field(default=None, exclude=True)
-    leaning_score: float = Field(default=0.0, exclude=True)
 
     def has(self, label: Move | Disclosure) -> bool:
         return label in self.moves or label in self.disclosures
