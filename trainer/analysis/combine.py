@@ -22,7 +22,7 @@ from trainer.analysis.labels import Cue, Disclosure, Move, TurnLabels
 from trainer.analysis.learned.features import TurnFeatures, client_features, therapist_features
 from trainer.analysis.learned.heads import load_heads
 from trainer.analysis.learned.lexical import load_lexical
-from trainer.analysis.rules import asks_to_say_more, recalls_something_else, rule_labels
+from trainer.analysis.rules import points_elsewhere, rule_labels
 from trainer.analysis.text import Span, is_question, sentence_quote, sentences
 from trainer.transcript import Turn
 
@@ -37,8 +37,8 @@ _ABOUT = {"validate_protective_move", "blame", "take_sides", "repair"}
 # An abuse label flags the session and makes the couple recoil, so it needs the rules' hostile
 # words too unless the heads are nearly certain: ordinary clinical talk must never draw it.
 ABUSE_ALONE = 0.9
-RULE_MARGIN = 0.25
 INVITE_WITHOUT_WORDS = 0.97
+RULE_MARGIN = 0.25
 _TENTATIVE = re.compile(r"\b(?:wonder|perhaps|maybe|guess|imagine|could it be|is it that|am i right|is that right|"
                         r"i'm curious if|might|sounds like|seems like|i sense)\b", re.IGNORECASE)
 
@@ -143,9 +143,6 @@ def _join_therapist(rule: TurnLabels, feats: TurnFeatures, text: str, names: tup
     d = _Decisions("therapist", feats, found)
     final: dict[str, float] = {}
     echo = rule_sex == Move.SIDELINE_SEX and any(c.label == "sex_echo" for c in rule.cues)
-    elsewhere = not mentions and rule_sex is None and any(
-        recalls_something_else(span.text, history.last_client_text, names)
-        or asks_to_say_more(span.text) and not history.sex.client_last_sexual for span in feats.spans)
     if d.holds["shaming_sex"]:
         final["shaming_sex"] = d.best["shaming_sex"]
     elif d.holds["engage_sex"] and not echo:
@@ -165,6 +162,8 @@ def _join_therapist(rule: TurnLabels, feats: TurnFeatures, text: str, names: tup
         unworded_invite = chosen == Move.INVITE_SEX and not (mentions or rule_sex == Move.INVITE_SEX or sure)
         unworded_follow_up = chosen == Move.FOLLOW_UP_SEX and not (mentions or rule_sex == Move.FOLLOW_UP_SEX
                                                                     or reflects)
+        elsewhere = not mentions and rule_sex is None and points_elsewhere(
+            [span.text for span in feats.spans], history.last_client_text, history.sex.client_last_sexual, names)
         if not (unworded_invite or unworded_follow_up or elsewhere):
             final[str(chosen)] = d.best["engage_sex"]
             d.where[str(chosen)] = d.where["engage_sex"]

@@ -79,8 +79,7 @@ _SAY_MORE = re.compile(
     re.IGNORECASE,
 )
 _POINTER = re.compile(r"\b(?:that|this|it|those)\b", re.IGNORECASE)
-_BARE_WORDS = frozenset("can could would will you u please a bit little more go on and so okay ok mm hmm yeah then just "
-                        "maybe me us tell say about for if want to like i'd i love hear keep going".split())
+_BARE_WORDS = frozenset(["can", "could", "would", "will", "you", "u", "please", "a", "bit", "little", "more", "go", "on", "and", "so", "okay", "ok", "mm", "hmm", "yeah", "then", "just", "maybe", "me", "us", "tell", "say", "about", "for", "if", "want", "to", "like", "i'd", "i", "love", "hear", "keep", "going"])
 
 
 def _bare(sentence: str) -> bool:
@@ -95,7 +94,7 @@ _RECALLS = re.compile(
 )
 
 
-def recalls_something_else(span_text: str, last_client: str, names: tuple[str, ...]) -> bool:
+def _recalls_something_else(span_text: str, last_client: str, names: tuple[str, ...]) -> bool:
     """A sentence that recalls something a client said other than their words about sex ("you
     mentioned your mum is living with you"): what follows is about that."""
     if not _RECALLS.search(span_text):
@@ -105,10 +104,18 @@ def recalls_something_else(span_text: str, last_client: str, names: tuple[str, .
     return not _overlap(span_text, sexual)
 
 
-def asks_to_say_more(sentence: str) -> bool:
+def _asks_to_say_more(sentence: str) -> bool:
     """"Tell me about that", "Can you say more?": a request about what was just said."""
     return bool(_SAY_MORE.search(sentence)) and (bool(_POINTER.search(sentence)) and len(sentence.split()) <= 14
                                                   or _bare(sentence))
+
+
+def points_elsewhere(sentences: Sequence[str], last_client: str, client_last_sexual: bool,
+                     names: tuple[str, ...]) -> bool:
+    """A turn naming no sex that takes up something else a client said: it recalls other words
+    of theirs, or asks to hear more about a last client turn that was not about sex."""
+    return any(_recalls_something_else(s, last_client, names) or _asks_to_say_more(s) and not client_last_sexual
+               for s in sentences)
 
 
 def _says_more(f: SexFeatures, last_client: str, names: tuple[str, ...]) -> int | None:
@@ -116,9 +123,9 @@ def _says_more(f: SexFeatures, last_client: str, names: tuple[str, ...]) -> int 
     before it that recalls something else a client said is what "that" points to, not the
     sexual mention."""
     for i, span in enumerate(f.sentences):
-        if recalls_something_else(span.text, last_client, names):
+        if _recalls_something_else(span.text, last_client, names):
             return None
-        if asks_to_say_more(span.text):
+        if _asks_to_say_more(span.text):
             return i
     return None
 
