@@ -211,6 +211,36 @@ def test_a_name_closing_a_clause_put_to_you_is_spoken_to() -> None:
     assert therapist("When you told Lena, how did she take it?").addressed == ["Omar"]
 
 
+def test_telling_a_partner_to_stop_their_move_is_advice_as_well_as_blame() -> None:
+    for text in ("Lena, you've got to stop hounding him about the garage, it's wearing him down.",
+                 "omar u cant keep ducking out every time she raises it",
+                 "Lena, stop nagging him, honestly."):
+        moves = therapist(text).moves
+        assert Move.BLAME in moves and Move.ADVICE in moves, text
+    # "stop" that is not an instruction to the partner is not advice
+    assert Move.ADVICE not in therapist("When did the two of you stop going out on Fridays?").moves
+
+
+def test_a_question_off_the_session_frame_is_not_a_content_question() -> None:
+    labels = therapist("Totally unrelated, but did either of you catch the cricket on Sunday?")
+    assert Move.OFF_FRAME in labels.moves and Move.CONTENT_QUESTION not in labels.moves
+    assert Move.CONTENT_QUESTION in therapist("How long have you two been married?").moves
+
+
+def test_a_leading_name_without_a_comma_is_spoken_to_unless_it_is_the_subject() -> None:
+    # whatever follows the name, it is spoken to: a remark, a gerund, a noun phrase, their own words
+    assert therapist("lena that must have been a long night").addressed == ["Lena"]
+    assert therapist("Lena storming out of the kitchen, I get why, it was getting loud").addressed == ["Lena"]
+    assert therapist("lena underneath all that, what's there?").addressed == ["Lena"]
+    assert therapist("lena 'whatever' seems to be your way of ending it").addressed == ["Lena"]
+    assert therapist("Lena Omar, let's take a breath").addressed == CLIENTS
+    # ... but a name followed by its own verb is talked about
+    assert therapist("Lena slams the door, and then you sit in the car for an hour?").addressed == ["Omar"]
+    assert therapist("Lena has said sorry twice now, Omar.").addressed == ["Omar"]
+    assert therapist("Lena always reaches first, and you step back. Is that it?").addressed == ["Omar"]
+    assert therapist("Lena's tears and your silence seem to feed each other.").addressed == ["Omar"]
+
+
 def test_a_name_given_the_first_turn_is_spoken_to() -> None:
     assert therapist("tell me about the homes you each grew up in, lena first if thats ok").addressed == ["Lena"]
     assert therapist("Omar first, then Lena: how did the two of you meet?").addressed == ["Omar"]

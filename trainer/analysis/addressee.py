@@ -42,7 +42,18 @@ _VOCATIVE_NEXT = re.compile(
     r"ok|okay|right|yeah|yes|no|thank|thanks|wow|sorry|hang|wait|just|isn't|dont|don't)\b",
     re.IGNORECASE,
 )
-_THIRD_PERSON_NEXT = re.compile(r"(?:\w+s|is|was|has|had|and|or|said|told|thinks|feels|seems|says|goes|keeps)\b", re.IGNORECASE)
+# Words after a sentence-initial name that make it the subject talked about ("Ahmed reaches, Hana
+# backs off", "Piers has apologised", "Noel always goes quiet"); anything else after a name that
+# opens a sentence is spoken to it ("greg hiding in the garage...", "theo that sounds hard").
+_SUBJECT_NEXT = re.compile(
+    r"(?:(?:always|never|just|often|usually|still|then|also|really|only|sometimes|actually|even|apparently|"
+    r"first|later|once|finally|eventually|suddenly|recently|barely|hardly|rarely|seldom|kind of|sort of)\s+)?"
+    r"(?:(?!(?:thats|its|whats|hows|lets|wheres|whos|heres|theres|this|yes|us|always|perhaps|plus|unless|as)\b)"
+    r"[a-z]+[a-rt-z]s|is|was|has|had|and|or|[a-z]+ed|said|told|went|got|came|left|made|took|gave|thought|felt|"
+    r"can't|cant|won't|wont|doesn't|doesnt|didn't|didnt|isn't|wasn't|hasn't|hadn't|wouldn't|'s|"
+    r"should|shouldn't|must|might|may|withdrew|lost|by)\b"
+    r"(?<!\bneed)(?<!\bindeed)",
+    re.IGNORECASE)
 
 
 @lru_cache(maxsize=64)
@@ -83,8 +94,9 @@ def _spoken_to(text: str, before: str, after: str) -> bool:
     if opens and after and after[:1].isalpha():
         if _VOCATIVE_NEXT.match(after) or _LEADING_PHRASE.match(after):  # "Greg on weekdays, how does..."
             return True
-        rest = re.split(r"[.!?]", after, maxsplit=1)[0]
-        return bool(_SECOND.search(rest)) and not _THIRD_PERSON_NEXT.match(after)
+        return not _SUBJECT_NEXT.match(after)
+    if opens and after[:1] in "'\"\u2018\u201c" and not before and not re.match(r".s\b", after):
+        return True  # "declan 'no big deal' is just denial": their own words, put back to them
     closes = not after.strip(" ?!.\u2026") and bool(before) and before[-1].isalnum()
     # Closing a question put to "you" inside the turn: "don't you Belinda? How often...".
     closes_question = after[:1] == "?" and bool(before) and before[-1].isalnum() and not closes
@@ -121,6 +133,9 @@ def name_hits(text: str, clients: Sequence[str]) -> list[tuple[str, int, int, bo
         vocative = vocative or bool(before.endswith(",") and (not after or after[:1] in "?.!,;:-\u2014"))
         vocative = vocative or (not after[:1] in (",",) and _spoken_to(text, before, after))
         vocative = vocative or (after[:1] == "," and _closes_you_clause(before))
+        # "Kirsty Morag, ..." / "ahmad nurul the hugs...": a name right after an opening vocative.
+        vocative = vocative or bool(hits and hits[-1][3] and re.fullmatch(r"\s*(?:and|&)?\s*", text[hits[-1][2]:match.start()])
+                                    and not text[: hits[-1][1]].strip())
         hits.append((_canonical(match.group(1), clients), match.start(), match.end(), vocative))
     return hits
 

@@ -16,8 +16,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from trainer.analysis.addressee import about_partners, sentence_addressee
-from trainer.analysis.lexicon import Lexicon
-from trainer.analysis.text import Span, clause_bounds, is_question, negated, sentences
+from trainer.analysis.lexicon import Lexicon, get_lexicon
+from trainer.analysis.text import Span, clause_bounds, is_question, negated, normalize, sentences
 
 _ANAPHOR = re.compile(
     r"\b(?:that|this|it|doing that|what you (?:do|did)|the way you|how you|those (?:moments|times)|that reaction|your reaction)\b",
@@ -237,6 +237,18 @@ def _frame_owner(text, span, frame, moves, addressed, clients) -> list[str]:
         return about_partners(text, span.start + frame.end() - 1, addressed, clients, (span.start, span.end))
     anchor = moves[0].start() if moves else frame.start()
     return about_partners(text, span.start + anchor, addressed, clients, (span.start, span.end))
+
+
+def stop_directive(text: str, names: tuple[str, ...]) -> int | None:
+    """Where the turn tells a partner to stop their move ("you've got to stop hounding him",
+    "stop whining"), which the corpus counts as advice besides the blame; None if it does not."""
+    text = normalize(text)
+    for match in get_lexicon(names).finditer("stop_directive", text):
+        if re.match(r"(?:stop|quit)\b", match.group(0), re.IGNORECASE) and not _clause_initial(text, match.start()):
+            continue
+        if not _voices_client(text, match.start()):
+            return match.start()
+    return None
 
 
 def _clause_initial(sentence: str, pos: int) -> bool:
