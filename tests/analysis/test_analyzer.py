@@ -239,6 +239,9 @@ def test_a_leading_name_without_a_comma_is_spoken_to_unless_it_is_the_subject() 
     assert therapist("Lena has said sorry twice now, Omar.").addressed == ["Omar"]
     assert therapist("Lena always reaches first, and you step back. Is that it?").addressed == ["Omar"]
     assert therapist("Lena's tears and your silence seem to feed each other.").addressed == ["Omar"]
+    # a title or kin term before the name does not hide it
+    assert therapist("Auntie Lena, what was that like for you?").addressed == ["Lena"]
+    assert therapist("ok Mrs Lena how did you two meet").addressed == ["Lena"]
 
 
 def test_a_name_given_the_first_turn_is_spoken_to() -> None:

@@ -32,6 +32,22 @@ _THIRD = re.compile(r"\b(?:he|his|he's|himself|she|hers|she's|herself|her(?= (?:
 _LEADS = r"(?:and|so|now|okay|ok|well|but|alright|right|also|then|oh|and now|so now|sorry|thanks|thank you|hey|hi|look|listen|please)"
 
 
+# Titles and kin terms said before a name ("Ate Liza", "Mrs Tan", "Pastor Jun", "dear Rosa").
+_TITLES = (r"(?:mr|mrs|ms|miss|mx|dr|sir|madam|ma'am|mister|auntie|aunty|aunt|uncle|pastor|father|brother|sister|"
+           r"bro|sis|kuya|ate|tita|tito|manang|manong|bhai|bhaiya|baji|apa|encik|puan|cik|abang|kak|akka|anna|"
+           r"herr|frau|se\u00f1or|se\u00f1ora|senor|senora|don|do\u00f1a|dona|sr|sra|signor|signora|monsieur|madame|dear|my dear)")
+
+
+def _opens(before: str, comma: bool = False) -> bool:
+    """Does a name right after `before` open its sentence (after a lead word or a title)?"""
+    if not before or before[-1] in ".!?\"'(:;":
+        return True
+    lead = rf"(?:^|[.!?,]\s*)(?:{_LEADS}\s*{',?' if comma else ''}\s*)?"
+    if re.search(rf"(?:^|[.!?,]\s*){_LEADS}\s*{',?' if comma else ''}$", before, re.IGNORECASE):
+        return True
+    return bool(re.search(rf"{lead}{_TITLES}\.?$", before, re.IGNORECASE))
+
+
 # Names that are also ordinary words match only when capitalised ("will", "grace", "hope").
 _WORD_NAMES = frozenset(["will", "grace", "hope", "faith", "joy", "may", "june", "april", "rose", "ruby", "pearl", "amber", "bill", "mark", "art", "sue", "dawn", "daisy", "iris", "lily", "violet", "summer", "autumn", "skye", "rich", "frank", "sunny", "chance", "gay", "major"])
 # Words after a sentence-initial name that show the name is spoken to, not talked about.
@@ -90,12 +106,12 @@ def _canonical(found: str, clients: Sequence[str]) -> str:
 def _spoken_to(text: str, before: str, after: str) -> bool:
     """Is a name with no punctuation after it a vocative? At the start of a sentence, when what
     follows is a question word, a pronoun or an imperative; at the end, when it closes the turn."""
-    opens = not before or before[-1] in ".!?\"'(:;" or re.search(rf"(?:^|[.!?,]\s*){_LEADS}\s*$", before, re.IGNORECASE)
+    opens = _opens(before)
     if opens and after and after[:1].isalpha():
         if _VOCATIVE_NEXT.match(after) or _LEADING_PHRASE.match(after):  # "Greg on weekdays, how does..."
             return True
         return not _SUBJECT_NEXT.match(after)
-    if opens and after[:1] in "'\"\u2018\u201c" and not before and not re.match(r".s\b", after):
+    if opens and after[:1] in "'\"\u2018\u201c" and not re.search(r"\w", before) and not re.match(r".s\b", after):
         return True  # "declan 'no big deal' is just denial": their own words, put back to them
     closes = not after.strip(" ?!.\u2026") and bool(before) and before[-1].isalnum()
     # Closing a question put to "you" inside the turn: "don't you Belinda? How often...".
@@ -128,7 +144,7 @@ def name_hits(text: str, clients: Sequence[str]) -> list[tuple[str, int, int, bo
     for match in rx.finditer(text):
         before = text[: match.start()].rstrip()
         after = text[match.end() :].lstrip()
-        opens = not before or before[-1] in ".!?\"'(:;" or re.search(rf"(?:^|[.!?,]\s*){_LEADS}\s*,?$", before, re.IGNORECASE)
+        opens = _opens(before, comma=True)
         vocative = bool(opens and after[:1] in (",", "?", "!", ".", "-", "\u2014", ":"))
         vocative = vocative or bool(before.endswith(",") and (not after or after[:1] in "?.!,;:-\u2014"))
         vocative = vocative or (not after[:1] in (",",) and _spoken_to(text, before, after))

@@ -39,6 +39,7 @@ _ABOUT = {"validate_protective_move", "blame", "take_sides", "repair"}
 # words too unless the heads are nearly certain: ordinary clinical talk must never draw it.
 ABUSE_ALONE = 0.9
 INVITE_WITHOUT_WORDS = 0.97
+CLIENT_SEX_WITHOUT_WORDS = 0.5
 # Moves that leave no room for a content question in the same turn (corpus: 11 of 1,857 co-occur).
 NOT_ASKING_FOR_FACTS = ("off_frame", "shaming_sex", "abuse")
 RULE_MARGIN = 0.25
@@ -214,6 +215,11 @@ def _join_client(rule: TurnLabels, feats: TurnFeatures, text: str, history: Hist
     """The client turn's labels, and the sentence the heads heard the sexual topic in."""
     d = _Decisions("client", feats, {str(x) for x in rule.disclosures})
     final = {label: d.best[label] for label, holds in d.holds.items() if holds}
+    if "mentions_sex" in final and Disclosure.MENTIONS_SEX not in rule.disclosures \
+            and d.encoder["mentions_sex"] < CLIENT_SEX_WITHOUT_WORDS:
+        # With no word of the physical side, the word model alone ("I bring it up, he says not
+        # now") must not make the next question an invitation: the encoder has to hear it too.
+        del final["mentions_sex"]
     if "confirms_conjecture" in final and "rejects_conjecture" in final:
         final.pop("rejects_conjecture" if d.best["confirms_conjecture"] >= d.best["rejects_conjecture"] else "confirms_conjecture")
     out = _rebuild(rule, final, d.where, feats.spans, text, [rule.speaker], lambda _l, _s: [rule.speaker])
