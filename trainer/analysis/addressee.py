@@ -39,13 +39,13 @@ _TITLES = (r"(?:mr|mrs|ms|miss|mx|dr|sir|madam|ma'am|mister|auntie|aunty|aunt|un
 
 
 def _opens(before: str, comma: bool = False) -> bool:
-    """Does a name right after `before` open its sentence (after a lead word or a title)?"""
+    """Does a name right after `before` open its sentence: at its start, after a lead word
+    ("so Lena", with `comma` also "ok, Lena"), or after a title ("so, Auntie Lena")?"""
     if not before or before[-1] in ".!?\"'(:;":
         return True
-    lead = rf"(?:^|[.!?,]\s*)(?:{_LEADS}\s*{',?' if comma else ''}\s*)?"
-    if re.search(rf"(?:^|[.!?,]\s*){_LEADS}\s*{',?' if comma else ''}$", before, re.IGNORECASE):
-        return True
-    return bool(re.search(rf"{lead}{_TITLES}\.?$", before, re.IGNORECASE))
+    lead = rf"(?:^|[.!?,]\s*){_LEADS}\s*{',?' if comma else ''}$"
+    titled = rf"(?:^|[.!?,]\s*)(?:{_LEADS}\s*,?\s*)?{_TITLES}\.?$"
+    return bool(re.search(lead, before, re.IGNORECASE) or re.search(titled, before, re.IGNORECASE))
 
 
 # Names that are also ordinary words match only when capitalised ("will", "grace", "hope").
