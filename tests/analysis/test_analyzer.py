@@ -239,6 +239,10 @@ def test_a_leading_name_without_a_comma_is_spoken_to_unless_it_is_the_subject() 
     assert therapist("Lena has said sorry twice now, Omar.").addressed == ["Omar"]
     assert therapist("Lena always reaches first, and you step back. Is that it?").addressed == ["Omar"]
     assert therapist("Lena's tears and your silence seem to feed each other.").addressed == ["Omar"]
+    # ... nor does an interjection or a discourse marker
+    assert therapist("honestly Lena the real trouble is the shouting").addressed == ["Lena"]
+    assert therapist("hmm lena, I'm not sure that's the whole story").addressed == ["Lena"]
+    assert therapist("my bad lena, that came out harsher than I meant").addressed == ["Lena"]
     # a title or kin term before the name does not hide it
     assert therapist("Auntie Lena, what was that like for you?").addressed == ["Lena"]
     assert therapist("ok Mrs Lena how did you two meet").addressed == ["Lena"]

@@ -29,7 +29,10 @@ BOTH_ADDRESS = re.compile(
 )
 _SECOND = re.compile(r"\b(?:you|your|you're|you've|you'd|you'll|yours|yourself|u|ur|ya|youre|youve|yourselves)\b", re.IGNORECASE)
 _THIRD = re.compile(r"\b(?:he|his|he's|himself|she|hers|she's|herself|her(?= (?:\w+ing|own|way|\w+ness|anger|silence|pushing|reaching)\b))\b", re.IGNORECASE)
-_LEADS = r"(?:and|so|now|okay|ok|well|but|alright|right|also|then|oh|and now|so now|sorry|thanks|thank you|hey|hi|look|listen|please)"
+_LEADS = (r"(?:and|so|now|okay|ok|well|but|alright|right|also|then|oh|and now|so now|sorry|thanks|thank you|hey|hi|look|"
+          r"listen|please|honestly|frankly|seriously|ngl|tbh|wow|oh sure|sure|hmm|hm|um|erm|uh|ah|aw|oof|gosh|yeah|yes|"
+          r"no|good|great|my bad|i'm sorry|im sorry|cheers|okay so|ok so|right so|so yeah|just out of curiosity|"
+          r"out of curiosity|gently|quick question)")
 
 
 # Titles and kin terms said before a name ("Ate Liza", "Mrs Tan", "Pastor Jun", "dear Rosa").
