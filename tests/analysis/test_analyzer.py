@@ -243,9 +243,28 @@ def test_a_leading_name_without_a_comma_is_spoken_to_unless_it_is_the_subject() 
     assert therapist("honestly Lena the real trouble is the shouting").addressed == ["Lena"]
     assert therapist("hmm lena, I'm not sure that's the whole story").addressed == ["Lena"]
     assert therapist("my bad lena, that came out harsher than I meant").addressed == ["Lena"]
+    # a subject's own verb may be an irregular past, follow an adverb, or be negated
+    assert therapist("Omar grew up with a lot of shouting, so does that change how you hear him?").addressed == ["Lena"]
+    assert therapist("Omar isn't your father, can you let yourself see that?").addressed == ["Lena"]
+    assert therapist("Omar clearly remembers it differently, you know.").addressed == ["Lena"]
+    # a closing name after a verb that takes it as object is talked about
+    assert therapist("and underneath it all you're scared of losing Omar.").addressed == ["Lena"]
+    assert therapist("good morning lena, how was the drive in?").addressed == ["Lena"]
     # a title or kin term before the name does not hide it
     assert therapist("Auntie Lena, what was that like for you?").addressed == ["Lena"]
     assert therapist("ok Mrs Lena how did you two meet").addressed == ["Lena"]
+
+
+def test_a_lowercase_name_that_is_also_a_word_is_a_name_only_where_it_is_spoken_to() -> None:
+    turns = [Turn(speaker="therapist", text="What brings you in?"), Turn(speaker="Hope", text="We barely talk."),
+             Turn(speaker="Ben", text="That's not fair.")]
+    def addressed(text: str) -> list[str]:
+        history = [*turns, Turn(speaker="therapist", text=text)]
+        return analyze_turn(history, len(history) - 1, ["Hope", "Ben"]).addressed
+    assert addressed("hope what comes up for you hearing that") == ["Hope"]
+    assert addressed("hope, can you say more?") == ["Hope"]
+    assert addressed("I hope that was okay to say") == ["Ben"]
+    assert addressed("hope is a good place to start, isn't it?") == ["Ben"]
 
 
 def test_a_name_given_the_first_turn_is_spoken_to() -> None:

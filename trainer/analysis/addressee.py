@@ -32,7 +32,8 @@ _THIRD = re.compile(r"\b(?:he|his|he's|himself|she|hers|she's|herself|her(?= (?:
 _LEADS = (r"(?:and|so|now|okay|ok|well|but|alright|right|also|then|oh|and now|so now|sorry|thanks|thank you|hey|hi|look|"
           r"listen|please|honestly|frankly|seriously|ngl|tbh|wow|oh sure|sure|hmm|hm|um|erm|uh|ah|aw|oof|gosh|yeah|yes|"
           r"no|good|great|my bad|i'm sorry|im sorry|cheers|okay so|ok so|right so|so yeah|just out of curiosity|"
-          r"out of curiosity|gently|quick question)")
+          r"out of curiosity|gently|quick question|morning|good morning|afternoon|good afternoon|evening|good evening|"
+          r"welcome|welcome back|hello|hiya)")
 
 
 # Titles and kin terms said before a name ("Ate Liza", "Mrs Tan", "Pastor Jun", "dear Rosa").
@@ -51,6 +52,7 @@ def _opens(before: str, comma: bool = False) -> bool:
     return bool(re.search(lead, before, re.IGNORECASE) or re.search(titled, before, re.IGNORECASE))
 
 
+_WH = r"(?:what|whats|what's|how|hows|how's|when|where|why|who|which)\b"
 # Names that are also ordinary words match only when capitalised ("will", "grace", "hope").
 _WORD_NAMES = frozenset(["will", "grace", "hope", "faith", "joy", "may", "june", "april", "rose", "ruby", "pearl", "amber", "bill", "mark", "art", "sue", "dawn", "daisy", "iris", "lily", "violet", "summer", "autumn", "skye", "rich", "frank", "sunny", "chance", "gay", "major"])
 # Words after a sentence-initial name that show the name is spoken to, not talked about.
@@ -58,7 +60,7 @@ _VOCATIVE_NEXT = re.compile(
     r"(?:what|whats|what's|how|hows|how's|when|where|why|who|which|can|could|would|will|do|did|does|have|"
     r"are|were|i|i'm|im|i'd|id|i've|ive|you|your|you're|youre|u|ur|ya|tell|say|let|let's|lets|please|"
     r"is (?:that|this|it|there)|help|talk|turn|imagine|if|maybe|perhaps|hmm|hm|"
-    r"ok|okay|right|yeah|yes|no|thank|thanks|wow|sorry|hang|wait|just|isn't|dont|don't)\b",
+    r"ok|okay|right|yeah|yes|no|thank|thanks|wow|sorry|hang|wait|just|isn't (?:it|that|this|there)|dont|don't)\b",
     re.IGNORECASE,
 )
 # Words after a sentence-initial name that make it the subject talked about ("Ahmed reaches, Hana
@@ -66,11 +68,13 @@ _VOCATIVE_NEXT = re.compile(
 # opens a sentence is spoken to it ("greg hiding in the garage...", "theo that sounds hard").
 _SUBJECT_NEXT = re.compile(
     r"(?:(?:always|never|just|often|usually|still|then|also|really|only|sometimes|actually|even|apparently|"
-    r"first|later|once|finally|eventually|suddenly|recently|barely|hardly|rarely|seldom|kind of|sort of)\s+)?"
+    r"first|later|once|finally|eventually|suddenly|recently|barely|hardly|rarely|seldom|kind of|sort of|"
+    r"(?!(?:honestly|seriously|frankly|literally|basically|totally)\b)\w+ly)\s+)?"
     r"(?:(?!(?:thats|its|whats|hows|lets|wheres|whos|heres|theres|this|yes|us|always|perhaps|plus|unless|as)\b)"
     r"[a-z]+[a-rt-z]s|is|was|has|had|and|or|[a-z]+ed|said|told|went|got|came|left|made|took|gave|thought|felt|"
     r"can't|cant|won't|wont|doesn't|doesnt|didn't|didnt|isn't|wasn't|hasn't|hadn't|wouldn't|'s|"
-    r"should|shouldn't|must|might|may|withdrew|lost|by)\b"
+    r"should|shouldn't|must|might|may|withdrew|lost|by|grew|kept|began|ran|sat|stood|spent|broke|found|knew|saw|"
+    r"heard|held|brought|bought|fell|forgot|wrote|drove|slept|woke|wore|won|hid|ain't)\b"
     r"(?<!\bneed)(?<!\bindeed)",
     re.IGNORECASE)
 
@@ -82,7 +86,9 @@ def _name_rx(names: tuple[str, ...]) -> re.Pattern[str] | None:
         return None
     # "Tomas" typed without its accent still names Tomás.
     spellings = sorted({v for n in usable for v in (n, fold_accents(n))}, key=lambda n: (-len(n), n))
-    parts = [re.escape(n) if n.lower() in _WORD_NAMES else f"(?i:{re.escape(n)})" for n in spellings]
+    # ... or when a lowercase one opens the turn as a vocative ("faith, ...", "hope what happened").
+    parts = [f"{re.escape(n)}|^(?i:{re.escape(n)})(?=\\s*,|\\s+{_WH})" if n.lower() in _WORD_NAMES else f"(?i:{re.escape(n)})"
+             for n in spellings]
     return re.compile(r"\b(" + "|".join(parts) + r")\b")
 
 
@@ -93,7 +99,9 @@ _LEADING_PHRASE = re.compile(
     re.IGNORECASE)
 # A word that makes a closing name its object: "apart from Jen?", "what do you say to Paul?".
 _OBJECT_BEFORE = re.compile(r"\b(?:from|to|with|about|for|at|of|than|like|without|and|or|by|toward|towards|"
-                            r"tell|told|ask|asked|love|loves|leave|left)\s*$", re.IGNORECASE)
+                            r"tell|told|ask|asked|love|loves|leave|left|los(?:e|es|ing|t)|hurting|trust(?:s|ing)?|blam(?:e|es|ing)|marr(?:y|ied|ying)|"
+                            r"protect(?:s|ing)?|push(?:es|ing)?|chas(?:e|es|ing)|punish(?:es|ing)?|"
+                            r"disappoint(?:s|ing)?|fail(?:s|ing)?|upset(?:s|ting)?|resent(?:s|ing)?)\s*$", re.IGNORECASE)
 # Phrases that hand the floor to a named partner: "I'd like to hear from Greg first".
 _FLOOR_TO = re.compile(r"\b(?:hear from|start(?:ing)? with|begin(?:ning)? with|come to|over to|go to|turn to you,)\s*$",
                        re.IGNORECASE)
@@ -113,7 +121,11 @@ def _spoken_to(text: str, before: str, after: str) -> bool:
     if opens and after and after[:1].isalpha():
         if _VOCATIVE_NEXT.match(after) or _LEADING_PHRASE.match(after):  # "Greg on weekdays, how does..."
             return True
-        return not _SUBJECT_NEXT.match(after)
+        subject = _SUBJECT_NEXT.match(after)
+        if subject and re.match(r"(?:isn't|wasn't)\s+\w+ing\b", after, re.IGNORECASE):
+            # "wei isn't guilting lin into sex a form of pressure?": a question put to the name
+            return bool(re.match(r"[^.!?]*\?", after))
+        return not subject
     if opens and after[:1] in "'\"\u2018\u201c" and not re.search(r"\w", before) and not re.match(r".s\b", after):
         return True  # "declan 'no big deal' is just denial": their own words, put back to them
     closes = not after.strip(" ?!.\u2026") and bool(before) and before[-1].isalnum()
