@@ -221,6 +221,12 @@ def test_telling_a_partner_to_stop_their_move_is_advice_as_well_as_blame() -> No
     assert Move.ADVICE not in therapist("When did the two of you stop going out on Fridays?").moves
 
 
+def test_a_turn_that_only_names_a_partner_hands_over_the_floor_and_does_nothing_else() -> None:
+    for text in ("Omar?", "so... Omar?", "Omar. Hmm."):
+        labels = therapist(text)
+        assert labels.moves == [] and labels.addressed == ["Omar"], text
+
+
 def test_a_question_off_the_session_frame_is_not_a_content_question() -> None:
     labels = therapist("Totally unrelated, but did either of you catch the cricket on Sunday?")
     assert Move.OFF_FRAME in labels.moves and Move.CONTENT_QUESTION not in labels.moves

@@ -140,11 +140,23 @@ def _reflects_client(history: History, text: str) -> bool:
     return history.sex.client_since and not any(is_question(s.text) for s in sentences(text))
 
 
+def _only_names(text: str, names: Sequence[str]) -> bool:
+    """The turn says nothing but a partner's name, maybe with a filler ("Marc?", "so... Belinda")."""
+    rest = text.lower()
+    for name in names:
+        rest = re.sub(rf"\b{re.escape(name.lower())}\b", " ", rest)
+    return not re.sub(r"\b(?:and|so|well|hmm+|um+|erm+|ok(?:ay)?|yes|yeah)\b|[^\w]", "", rest)
+
+
 def _join_therapist(rule: TurnLabels, feats: TurnFeatures, text: str, names: tuple[str, ...],
                     history: History, mentions: bool) -> TurnLabels:
     rule_sex = rule_sex_of(rule)
     found = {str(m) for m in rule.moves} | ({"engage_sex"} if rule_sex in (Move.INVITE_SEX, Move.FOLLOW_UP_SEX) else set())
     d = _Decisions("therapist", feats, found)
+    if _only_names(text, names):
+        # "Marc?" hands him the floor and does nothing else: no move, however the heads, with no
+        # words to go on, hear the couple's recent turns (nor a content question by its "?").
+        d.holds = dict.fromkeys(d.holds, False)
     final: dict[str, float] = {}
     echo = rule_sex == Move.SIDELINE_SEX and any(c.label == "sex_echo" for c in rule.cues)
     if d.holds["shaming_sex"]:
