@@ -135,7 +135,8 @@ def test_after_a_client_raises_it_a_reflection_stays_with_it_and_a_question_open
 
 def test_a_bare_request_to_say_more_after_a_client_raises_it_opens_it() -> None:
     history = [*OPENING, Turn(speaker="Lena", text="He hasn't kissed me properly since the summer.")]
-    for asked in ("Can you tell me more?", "Go on, say a bit more.", "I'd love to hear more."):
+    for asked in ("Can you tell me more?", "Go on, say a bit more.", "I'd love to hear more.", "Lena, go on.",
+                  "keep going lena"):
         assert Move.INVITE_SEX in therapist(asked, history).moves, asked
     assert Move.INVITE_SEX not in therapist("Let's talk about the budget.", history).moves
 

@@ -159,9 +159,12 @@ def _join_therapist(rule: TurnLabels, feats: TurnFeatures, text: str, names: tup
         d.holds = dict.fromkeys(d.holds, False)
     final: dict[str, float] = {}
     echo = rule_sex == Move.SIDELINE_SEX and any(c.label == "sex_echo" for c in rule.cues)
+    # "Lena, go on." right after she raised it asks for more of it: a matter of sequence, which
+    # the rules see, however little the words alone tell the heads.
+    says_more = rule_sex == Move.INVITE_SEX and any(c.label == "sex_says_more" for c in rule.cues)
     if d.holds["shaming_sex"]:
         final["shaming_sex"] = d.best["shaming_sex"]
-    elif d.holds["engage_sex"] and not echo:
+    elif (d.holds["engage_sex"] or says_more) and not echo:
         reflects = _reflects_client(history, text)
         if rule_sex in (Move.INVITE_SEX, Move.FOLLOW_UP_SEX):
             chosen = rule_sex
@@ -181,7 +184,7 @@ def _join_therapist(rule: TurnLabels, feats: TurnFeatures, text: str, names: tup
         elsewhere = not mentions and rule_sex is None and points_elsewhere(
             [span.text for span in feats.spans], history.last_client_text, history.sex.client_last_sexual, names)
         if not (unworded_invite or unworded_follow_up or elsewhere):
-            final[str(chosen)] = d.best["engage_sex"]
+            final[str(chosen)] = max(d.best["engage_sex"], 0.5) if says_more else d.best["engage_sex"]
             d.where[str(chosen)] = d.where["engage_sex"]
     elif d.holds["sideline_sex"]:
         final["sideline_sex"] = d.best["sideline_sex"]

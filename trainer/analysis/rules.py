@@ -82,10 +82,11 @@ _POINTER = re.compile(r"\b(?:that|this|it|those)\b", re.IGNORECASE)
 _BARE_WORDS = frozenset(["can", "could", "would", "will", "you", "u", "please", "a", "bit", "little", "more", "go", "on", "and", "so", "okay", "ok", "mm", "hmm", "yeah", "then", "just", "maybe", "me", "us", "tell", "say", "about", "for", "if", "want", "to", "like", "i'd", "i", "love", "hear", "keep", "going"])
 
 
-def _bare(sentence: str) -> bool:
-    """A request to say more that names nothing ("Can you tell me more?", "Go on, say more."):
-    it is about what was just said."""
-    return all(w in _BARE_WORDS for w in re.findall(r"[\w']+", sentence.lower()))
+def _bare(sentence: str, names: tuple[str, ...] = ()) -> bool:
+    """A request to say more that names nothing but the partner asked ("Can you tell me more?",
+    "Belinda, go on."): it is about what was just said."""
+    spoken_to = {n.lower() for n in names}
+    return all(w in _BARE_WORDS or w in spoken_to for w in re.findall(r"[\w']+", sentence.lower()))
 
 
 _RECALLS = re.compile(
@@ -104,17 +105,17 @@ def _recalls_something_else(span_text: str, last_client: str, names: tuple[str, 
     return not _overlap(span_text, sexual)
 
 
-def _asks_to_say_more(sentence: str) -> bool:
+def _asks_to_say_more(sentence: str, names: tuple[str, ...] = ()) -> bool:
     """"Tell me about that", "Can you say more?": a request about what was just said."""
     return bool(_SAY_MORE.search(sentence)) and (bool(_POINTER.search(sentence)) and len(sentence.split()) <= 14
-                                                  or _bare(sentence))
+                                                  or _bare(sentence, names))
 
 
 def points_elsewhere(sentences: Sequence[str], last_client: str, client_last_sexual: bool,
                      names: tuple[str, ...]) -> bool:
     """A turn naming no sex that takes up something else a client said: it recalls other words
     of theirs, or asks to hear more about a last client turn that was not about sex."""
-    return any(_recalls_something_else(s, last_client, names) or _asks_to_say_more(s) and not client_last_sexual
+    return any(_recalls_something_else(s, last_client, names) or _asks_to_say_more(s, names) and not client_last_sexual
                for s in sentences)
 
 
@@ -125,7 +126,7 @@ def _says_more(f: SexFeatures, last_client: str, names: tuple[str, ...]) -> int 
     for i, span in enumerate(f.sentences):
         if _recalls_something_else(span.text, last_client, names):
             return None
-        if _asks_to_say_more(span.text):
+        if _asks_to_say_more(span.text, names):
             return i
     return None
 
