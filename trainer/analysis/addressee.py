@@ -42,14 +42,18 @@ _TITLES = (r"(?:mr|mrs|ms|miss|mx|dr|sir|madam|ma'am|mister|auntie|aunty|aunt|un
            r"herr|frau|se\u00f1or|se\u00f1ora|senor|senora|don|do\u00f1a|dona|sr|sra|signor|signora|monsieur|madame|dear|my dear)")
 
 
+# A name opens its sentence after a lead word ("so Lena"; with a comma, "ok, Lena", only where
+# punctuation after the name is checked) or a title, itself maybe after a lead ("so, Auntie Lena").
+_AFTER_LEAD = {comma: re.compile(rf"(?:^|[.!?,]\s*){_LEADS}\s*{',?' if comma else ''}$", re.IGNORECASE)
+               for comma in (False, True)}
+_AFTER_TITLE = re.compile(rf"(?:^|[.!?,]\s*)(?:{_LEADS}\s*,?\s*)?{_TITLES}\.?$", re.IGNORECASE)
+
+
 def _opens(before: str, comma: bool = False) -> bool:
-    """Does a name right after `before` open its sentence: at its start, after a lead word
-    ("so Lena", with `comma` also "ok, Lena"), or after a title ("so, Auntie Lena")?"""
+    """Does a name right after `before` open its sentence (at its start, after a lead word or a title)?"""
     if not before or before[-1] in ".!?\"'(:;":
         return True
-    lead = rf"(?:^|[.!?,]\s*){_LEADS}\s*{',?' if comma else ''}$"
-    titled = rf"(?:^|[.!?,]\s*)(?:{_LEADS}\s*,?\s*)?{_TITLES}\.?$"
-    return bool(re.search(lead, before, re.IGNORECASE) or re.search(titled, before, re.IGNORECASE))
+    return bool(_AFTER_LEAD[comma].search(before) or _AFTER_TITLE.search(before))
 
 
 _WH = r"(?:what|whats|what's|how|hows|how's|when|where|why|who|which)\b"
@@ -57,7 +61,7 @@ _WH = r"(?:what|whats|what's|how|hows|how's|when|where|why|who|which)\b"
 _WORD_NAMES = frozenset(["will", "grace", "hope", "faith", "joy", "may", "june", "april", "rose", "ruby", "pearl", "amber", "bill", "mark", "art", "sue", "dawn", "daisy", "iris", "lily", "violet", "summer", "autumn", "skye", "rich", "frank", "sunny", "chance", "gay", "major"])
 # Words after a sentence-initial name that show the name is spoken to, not talked about.
 _VOCATIVE_NEXT = re.compile(
-    r"(?:what|whats|what's|how|hows|how's|when|where|why|who|which|can|could|would|will|do|did|does|have|"
+    rf"(?:{_WH}|can|could|would|will|do|did|does|have|"
     r"are|were|i|i'm|im|i'd|id|i've|ive|you|your|you're|youre|u|ur|ya|tell|say|let|let's|lets|please|"
     r"is (?:that|this|it|there)|help|talk|turn|imagine|if|maybe|perhaps|hmm|hm|"
     r"ok|okay|right|yeah|yes|no|thank|thanks|wow|sorry|hang|wait|just|isn't (?:it|that|this|there)|dont|don't)\b",

@@ -79,7 +79,8 @@ _SAY_MORE = re.compile(
     re.IGNORECASE,
 )
 _POINTER = re.compile(r"\b(?:that|this|it|those)\b", re.IGNORECASE)
-_BARE_WORDS = frozenset(["can", "could", "would", "will", "you", "u", "please", "a", "bit", "little", "more", "go", "on", "and", "so", "okay", "ok", "mm", "hmm", "yeah", "then", "just", "maybe", "me", "us", "tell", "say", "about", "for", "if", "want", "to", "like", "i'd", "i", "love", "hear", "keep", "going"])
+_BARE_WORDS = frozenset("can could would will you u please a bit little more go on and so okay ok mm hmm yeah then just "
+                        "maybe me us tell say about for if want to like i'd i love hear keep going".split())
 
 
 def _bare(sentence: str, names: tuple[str, ...] = ()) -> bool:
