@@ -281,3 +281,11 @@ def test_a_bare_prompt_to_go_on_keeps_the_partner_with_what_they_said() -> None:
 def test_small_talk_about_the_weather_is_talk_outside_the_session() -> None:
     result = _session("ruth-harold").respond("is it pouring down where you are too? awful out here")
     assert all(pool == "reactions.off_frame" for _, pool in _pools(result))
+
+
+def test_a_bare_name_hands_the_floor_over_and_asks_for_no_fact() -> None:
+    s = _session()
+    s.respond("Welcome, both of you. What brings you in?")
+    pools = _pools(s.respond("Marc?"))
+    assert pools and pools[0][0] == "Marc"
+    assert not any(pool.startswith("facts.") or pool == "unknown_answers" for _, pool in pools), pools

@@ -175,6 +175,15 @@ def name_hits(text: str, clients: Sequence[str]) -> list[tuple[str, int, int, bo
     return hits
 
 
+def only_names(text: str, names: Sequence[str]) -> bool:
+    """The turn says nothing but a partner's name, maybe with a filler ("Marc?", "so... Belinda"):
+    it hands over the floor and asks nothing (no move, no fact)."""
+    rest = fold_accents(text).lower()
+    for name in names:
+        rest = re.sub(rf"\b{re.escape(fold_accents(name).lower())}\b", " ", rest)
+    return bool(names) and not re.sub(r"\b(?:and|so|well|hmm+|um+|erm+|ok(?:ay)?|yes|yeah)\b|[^\w]", "", rest)
+
+
 def addressed_partners(text: str, clients: Sequence[str], previous_speaker: str | None) -> list[str]:
     """Partners the therapist turn speaks to, in transcript order of `clients`.
 

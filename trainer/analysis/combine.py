@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from trainer.analysis.addressee import about_partners
+from trainer.analysis.addressee import about_partners, only_names
 from trainer.analysis.history import SEX_MOVES, History
 from trainer.analysis.labels import Cue, Disclosure, Move, TurnLabels
 from trainer.analysis.learned.features import TurnFeatures, client_features, therapist_features
@@ -140,20 +140,12 @@ def _reflects_client(history: History, text: str) -> bool:
     return history.sex.client_since and not any(is_question(s.text) for s in sentences(text))
 
 
-def _only_names(text: str, names: Sequence[str]) -> bool:
-    """The turn says nothing but a partner's name, maybe with a filler ("Marc?", "so... Belinda")."""
-    rest = text.lower()
-    for name in names:
-        rest = re.sub(rf"\b{re.escape(name.lower())}\b", " ", rest)
-    return not re.sub(r"\b(?:and|so|well|hmm+|um+|erm+|ok(?:ay)?|yes|yeah)\b|[^\w]", "", rest)
-
-
 def _join_therapist(rule: TurnLabels, feats: TurnFeatures, text: str, names: tuple[str, ...],
                     history: History, mentions: bool) -> TurnLabels:
     rule_sex = rule_sex_of(rule)
     found = {str(m) for m in rule.moves} | ({"engage_sex"} if rule_sex in (Move.INVITE_SEX, Move.FOLLOW_UP_SEX) else set())
     d = _Decisions("therapist", feats, found)
-    if _only_names(text, names):
+    if only_names(text, names):
         # "Marc?" hands him the floor and does nothing else: no move, however the heads, with no
         # words to go on, hear the couple's recent turns (nor a content question by its "?").
         d.holds = dict.fromkeys(d.holds, False)

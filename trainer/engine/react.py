@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 import re
 
-from trainer.analysis.addressee import BOTH_ADDRESS, name_hits
+from trainer.analysis.addressee import BOTH_ADDRESS, name_hits, only_names
 from trainer.analysis.labels import Move, TurnLabels
 from trainer.engine.facts import (
     MIN_MEANING,
@@ -99,6 +99,8 @@ class Rulebook:
         """A content question, or a question the analysis left unlabelled in a turn that makes
         no other move: either is answered from the sheet (or honestly not known)."""
         plain_question = not (set(labels.moves) - FRAMING_MOVES) and bool(any_question or question_sentences(text))
+        if only_names(text, self.couple.names):
+            return False  # "Marc?" hands him the floor; it asks for no fact
         return bool(self.couple.facts) and (Move.CONTENT_QUESTION in labels.moves or plain_question)
 
     def asks_fact(self, labels: TurnLabels, text: str, any_question: bool = False) -> FactMatch | None:
